@@ -1,0 +1,78 @@
+"""The installation's master secret and the purpose-bound keys derived from it.
+
+One random 32-byte master secret per installation, kept in a 0600 file. Each use (pseudonym
+tokens, page sessions, demo keys, ...) gets its own key through HKDF with a distinct label, so
+a key leaked from one purpose says nothing about another.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+MASTER_SECRET_BYTES = 32
+
+
+class SecretKeyError(RuntimeError):
+    """The secret key file exists but cannot be used."""
+
+
+def load_or_create_master_secret(path: Path) -> bytes:
+    """Read the master secret, creating it atomically (O_EXCL, mode 0600) on first start.
+
+    O_EXCL makes concurrent first starts of several workers agree on one secret: the loser of
+    the race reads the winner's file instead of overwriting it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(MASTER_SECRET_BYTES) + "\n")
+    return _read_master_secret(path)
+
+
+def _read_master_secret(path: Path) -> bytes:
+    if path.stat().st_mode & 0o077:
+        raise SecretKeyError(f"{path} is readable by others; run: chmod 600 {path}")
+    try:
+        secret = bytes.fromhex(path.read_text().strip())
+    except ValueError:
+        raise SecretKeyError(f"{path} does not hold a hexadecimal secret") from None
+    if len(secret) < MASTER_SECRET_BYTES:
+        raise SecretKeyError(f"{path} holds fewer than {MASTER_SECRET_BYTES} bytes of secret")
+    return secret
+
+
+def derive_key(master_secret: bytes, purpose: str) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"fraudlink/{purpose}".encode()
+    ).derive(master_secret)
+
+
+@dataclass(frozen=True, repr=False)
+class Keys:
+    """The derived keys of one installation; repr=False keeps them out of logs and tracebacks."""
+
+    pseudonym: bytes
+    session: bytes
+    demo: bytes
+
+    @classmethod
+    def from_master_secret(cls, master_secret: bytes) -> Keys:
+        return cls(
+            pseudonym=derive_key(master_secret, "pseudonym/v1"),
+            session=derive_key(master_secret, "page-session/v1"),
+            demo=derive_key(master_secret, "demo-api-keys/v1"),
+        )
+
+
+def installation_keys(secret_key_file: Path) -> Keys:
+    return Keys.from_master_secret(load_or_create_master_secret(secret_key_file))

@@ -1,0 +1,65 @@
+"""The one typed settings class: every knob is an environment variable prefixed ``FRAUDLINK_``.
+
+There are no default secrets. The master secret lives in a file (``FRAUDLINK_SECRET_KEY_FILE``),
+generated on first start with permissions 0600; every other key (pseudonyms, field encryption,
+page sessions) is derived from it, so one file is all an operator has to protect and back up.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class Settings(BaseSettings):
+    """Configuration of one fraudlink process; see docs/settings.md."""
+
+    model_config = SettingsConfigDict(env_prefix="FRAUDLINK_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Directory for the embedded SQLite database and the generated secret key.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/fraudlink. "
+            "Empty means the embedded SQLite database DATA_DIR/fraudlink.db."
+        ),
+    )
+    secret_key_file: Path | None = Field(
+        default=None,
+        description=(
+            "File holding the master secret (created with permissions 0600 when missing). "
+            "Empty means DATA_DIR/secret.key. Every worker of one installation must share it."
+        ),
+    )
+    log_level: LogLevel = Field(default="INFO", description="Level of the application log.")
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Address at which people and partners reach this installation; used in links.",
+    )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'fraudlink.db'}"
+
+    @cached_property
+    def resolved_secret_key_file(self) -> Path:
+        return self.secret_key_file or self.data_dir / "secret.key"
