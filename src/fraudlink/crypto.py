@@ -62,6 +62,7 @@ class Keys:
     """The derived keys of one installation; repr=False keeps them out of logs and tracebacks."""
 
     pseudonym: bytes
+    audit: bytes
     session: bytes
     demo: bytes
 
@@ -69,6 +70,7 @@ class Keys:
     def from_master_secret(cls, master_secret: bytes) -> Keys:
         return cls(
             pseudonym=derive_key(master_secret, "pseudonym/v1"),
+            audit=derive_key(master_secret, "audit-chain/v1"),
             session=derive_key(master_secret, "page-session/v1"),
             demo=derive_key(master_secret, "demo-api-keys/v1"),
         )

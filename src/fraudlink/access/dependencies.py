@@ -1,0 +1,56 @@
+"""The one permission check of the API (a bearer key) and of the pages (a signed-in session)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from fraudlink.access import service
+from fraudlink.access.permissions import Permission
+from fraudlink.access.service import Principal
+from fraudlink.errors import Unauthenticated
+from fraudlink.web.dependencies import SessionDep
+from fraudlink.web.pages import local_path
+
+SESSION_KEY_PREFIX = "key_prefix"
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer fl_…`")
+
+
+def require(permission: Permission | None = None) -> Callable[..., Principal]:
+    """A route dependency: 401 without a valid key, 403 when the key lacks ``permission``."""
+
+    def dependency(
+        session: SessionDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        if credentials is None:
+            raise Unauthenticated("access.key_missing")
+        principal = service.authenticate(session, token=credentials.credentials)
+        if permission is not None:
+            principal.require(permission)
+        return principal
+
+    return dependency
+
+
+def require_page(permission: Permission | None = None) -> Callable[..., Principal]:
+    """Like ``require`` for pages: a visitor who is not signed in is sent to the sign-in page."""
+
+    def dependency(request: Request, session: SessionDep) -> Principal:
+        prefix = request.session.get(SESSION_KEY_PREFIX)
+        try:
+            if not prefix:
+                raise Unauthenticated("access.session_ended")
+            principal = service.authenticate_signed_in(session, prefix=prefix)
+        except Unauthenticated:
+            request.session.clear()
+            target = local_path(request.url.path)
+            raise HTTPException(303, headers={"Location": f"/sign-in?next={target}"}) from None
+        if permission is not None:
+            principal.require(permission)
+        return principal
+
+    return dependency

@@ -1,0 +1,40 @@
+"""Named actions and which partner types may perform them: the one place access is granted.
+
+A key carries scopes, a subset of what its partner's type is granted here; a request may do
+an action only when the key's scopes AND the current grants allow it, so narrowing a grant
+below takes effect for existing keys at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from fraudlink.partners.models import PartnerType
+
+
+class Permission(StrEnum):
+    PARTNER_READ = "partner:read"  # see the partner directory
+    KEY_MANAGE = "key:manage"  # create, list and revoke the own organisation's keys
+    AUDIT_READ = "audit:read"  # read the own organisation's audit entries
+    AUDIT_READ_ALL = "audit:read_all"  # read every partner's audit entries
+    IDENTIFIER_PARSE = "identifier:parse"  # normalise values and receive their pseudonym tokens
+
+
+_EVERY_PARTNER = frozenset({Permission.PARTNER_READ, Permission.KEY_MANAGE, Permission.AUDIT_READ})
+_OPERATIONAL = _EVERY_PARTNER | {Permission.IDENTIFIER_PARSE}
+
+GRANTS: Mapping[PartnerType, frozenset[Permission]] = {
+    PartnerType.BANK: _OPERATIONAL,
+    PartnerType.PSP: _OPERATIONAL,
+    PartnerType.TELECOM: _OPERATIONAL,
+    PartnerType.MARKETPLACE: _OPERATIONAL,
+    PartnerType.POLICE: _OPERATIONAL,
+    PartnerType.PROSECUTION: _OPERATIONAL,
+    PartnerType.HELPDESK: _OPERATIONAL,
+    PartnerType.VICTIM_SUPPORT: _OPERATIONAL,
+    # Researchers work with figures, not with tokens that would let them link people's records.
+    PartnerType.RESEARCH: _EVERY_PARTNER,
+    # The programme oversees the partnership, so it may read everyone's audit trail.
+    PartnerType.PROGRAMME: _EVERY_PARTNER | {Permission.AUDIT_READ_ALL},
+}

@@ -1,0 +1,232 @@
+"""Issuing, checking and revoking API keys, and the principal a valid key stands for."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from fraudlink.access.models import ApiKey
+from fraudlink.access.permissions import GRANTS, Permission
+from fraudlink.audit import service as audit_service
+from fraudlink.audit.service import Actor
+from fraudlink.database import utcnow
+from fraudlink.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from fraudlink.partners.models import Partner, PartnerType
+
+KEY_SCHEME = "fl"
+PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+PREFIX_LENGTH = 12
+SECRET_BYTES = 32
+# Recording every use would turn each read into a write; "last used" to the quarter hour is
+# precise enough to spot a forgotten key.
+LAST_USED_RESOLUTION = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, repr=False)
+class KeyMaterial:
+    """The two parts of a key; ``repr=False`` keeps the secret out of logs and tracebacks."""
+
+    prefix: str
+    secret: str
+
+    @classmethod
+    def random(cls) -> KeyMaterial:
+        prefix = "".join(secrets.choice(PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
+        return cls(prefix, secrets.token_urlsafe(SECRET_BYTES))
+
+    @classmethod
+    def derived(cls, key: bytes, name: str) -> KeyMaterial:
+        """The same material for the same installation key and name, for reproducible demo keys."""
+        digest = hmac.new(key, name.encode(), hashlib.sha256).digest()
+        prefix = "".join(PREFIX_ALPHABET[byte % len(PREFIX_ALPHABET)] for byte in digest[:12])
+        secret = hmac.new(key, b"secret:" + name.encode(), hashlib.sha256).hexdigest()
+        return cls(prefix, secret)
+
+    @property
+    def token(self) -> str:
+        return f"{KEY_SCHEME}_{self.prefix}_{self.secret}"
+
+
+def _hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The partner (and the key) on whose behalf a request acts."""
+
+    key_id: int
+    key_prefix: str
+    partner_id: int
+    partner_name: str
+    partner_type: PartnerType
+    scopes: frozenset[Permission]
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(name=f"key:{self.key_prefix}", partner_id=self.partner_id)
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.scopes
+
+    def require(self, permission: Permission) -> None:
+        if not self.can(permission):
+            raise Forbidden("access.permission_missing", permission=permission.value)
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A new key: the token is in memory only here, once."""
+
+    key: ApiKey
+    token: str
+
+
+def granted(partner_type: PartnerType) -> frozenset[Permission]:
+    return GRANTS[partner_type]
+
+
+def _parse_scopes(names: Iterable[str]) -> frozenset[Permission]:
+    scopes: set[Permission] = set()
+    for name in names:
+        try:
+            scopes.add(Permission(name))
+        except ValueError:
+            raise InvalidInput("access.scope_unknown", field="scopes", scope=name) from None
+    return frozenset(scopes)
+
+
+def create_key(
+    session: Session,
+    *,
+    partner: Partner,
+    label: str,
+    scopes: Iterable[str] | None,
+    actor: Actor,
+    creator: Principal | None = None,
+    material: KeyMaterial | None = None,
+) -> IssuedKey:
+    """Issue a key for ``partner``. Without ``scopes`` it gets everything the partner may do.
+
+    A key that creates a key (``creator``) can hand out no more than it holds itself.
+    """
+    allowed = granted(partner.type)
+    if creator is not None:
+        allowed &= creator.scopes
+    chosen = allowed if scopes is None else _parse_scopes(scopes)
+    if not chosen:
+        raise InvalidInput("access.scopes_empty", field="scopes")
+    beyond = chosen - allowed
+    if beyond:
+        raise InvalidInput(
+            "access.scope_not_allowed",
+            field="scopes",
+            scopes=", ".join(sorted(beyond)),
+            partner=partner.name,
+        )
+    material = material or KeyMaterial.random()
+    key = ApiKey(
+        partner=partner,
+        prefix=material.prefix,
+        secret_hash=_hash_secret(material.secret),
+        label=label.strip() or "API key",
+        scopes=sorted(chosen),
+        created_by=actor.name,
+    )
+    session.add(key)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="key.create",
+        subject_type="api_key",
+        subject_id=key.prefix,
+        details={"partner": partner.name, "label": key.label, "scopes": key.scopes},
+    )
+    return IssuedKey(key, material.token)
+
+
+def _principal(key: ApiKey) -> Principal:
+    return Principal(
+        key_id=key.id,
+        key_prefix=key.prefix,
+        partner_id=key.partner_id,
+        partner_name=key.partner.name,
+        partner_type=key.partner.type,
+        scopes=frozenset(Permission(scope) for scope in key.scopes) & granted(key.partner.type),
+    )
+
+
+def find_key(session: Session, *, prefix: str) -> ApiKey | None:
+    return session.scalar(
+        select(ApiKey).options(joinedload(ApiKey.partner)).where(ApiKey.prefix == prefix)
+    )
+
+
+def _active_key(session: Session, prefix: str) -> ApiKey | None:
+    key = find_key(session, prefix=prefix)
+    return None if key is None or key.revoked_at is not None else key
+
+
+def _note_use(key: ApiKey, now: datetime) -> None:
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+        key.last_used_at = now
+
+
+def authenticate(session: Session, *, token: str) -> Principal:
+    """The principal of a bearer token; every way of failing looks the same to the caller."""
+    scheme, _, rest = token.strip().partition("_")
+    prefix, _, secret = rest.partition("_")
+    if scheme != KEY_SCHEME or not prefix or not secret:
+        raise Unauthenticated("access.key_malformed")
+    key = _active_key(session, prefix)
+    if key is None or not hmac.compare_digest(key.secret_hash, _hash_secret(secret)):
+        raise Unauthenticated("access.key_invalid")
+    _note_use(key, utcnow())
+    return _principal(key)
+
+
+def authenticate_signed_in(session: Session, *, prefix: str) -> Principal:
+    """The principal of a page session, which holds a key prefix that the server signed.
+
+    The key is looked up again on every page, so revoking it ends the session at once.
+    """
+    key = _active_key(session, prefix)
+    if key is None:
+        raise Unauthenticated("access.session_ended")
+    _note_use(key, utcnow())
+    return _principal(key)
+
+
+def list_keys(session: Session, *, partner_id: int | None = None) -> Sequence[ApiKey]:
+    query = select(ApiKey).options(joinedload(ApiKey.partner)).order_by(ApiKey.created_at)
+    if partner_id is not None:
+        query = query.where(ApiKey.partner_id == partner_id)
+    return session.scalars(query).all()
+
+
+def revoke_key(
+    session: Session, *, prefix: str, actor: Actor, partner_id: int | None = None
+) -> ApiKey:
+    """Revoke at once; revoking a revoked key changes nothing. ``partner_id`` limits to own keys."""
+    key = find_key(session, prefix=prefix)
+    if key is None or (partner_id is not None and key.partner_id != partner_id):
+        raise NotFound("access.key_not_found", field="prefix", prefix=prefix)
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        audit_service.record(
+            session,
+            actor=actor,
+            action="key.revoke",
+            subject_type="api_key",
+            subject_id=key.prefix,
+            details={"partner_id": key.partner_id},
+        )
+    return key

@@ -1,0 +1,80 @@
+"""The application factory: one function that wires settings, keys, database and every domain."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from fraudlink import __version__
+from fraudlink.access import api as access_api
+from fraudlink.access import pages as access_pages
+from fraudlink.audit import api as audit_api
+from fraudlink.audit import pages as audit_pages
+from fraudlink.crypto import installation_keys
+from fraudlink.database import Database
+from fraudlink.identifiers import api as identifiers_api
+from fraudlink.partners import api as partners_api
+from fraudlink.settings import Settings
+from fraudlink.web import health, problems
+from fraudlink.web import pages as web_pages
+from fraudlink.web.templating import STATIC_DIR
+
+PAGE_SESSION_MAX_AGE = 8 * 3600  # a working day; then staff sign in again
+
+DESCRIPTION = """
+The API of fraudlink, the platform of the Dutch integrated approach against online fraud.
+
+Partner systems authenticate with an API key of their organisation:
+`Authorization: Bearer fl_…`. A request without a valid key answers 401, a key without
+the needed permission 403. Errors are RFC 9457 problem details (`application/problem+json`)
+whose `errors` list names each field at fault. Send `Accept-Language: en` for English
+messages; Dutch is the default.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    keys = installation_keys(settings.resolved_secret_key_file)
+    database = Database(settings.resolved_database_url, keys)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="fraudlink",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=keys.session.hex(),
+        session_cookie="fraudlink_session",
+        max_age=PAGE_SESSION_MAX_AGE,
+        same_site="strict",
+        https_only=settings.public_base_url.startswith("https://"),
+    )
+    problems.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in (
+        health.router,
+        partners_api.router,
+        access_api.router,
+        audit_api.router,
+        identifiers_api.router,
+        web_pages.router,
+        access_pages.router,
+        audit_pages.router,
+    ):
+        app.include_router(router)
+    logging.getLogger("fraudlink").setLevel(settings.log_level)
+    return app

@@ -1,0 +1,9 @@
+"""Every domain's tables, imported in one place so that metadata and migrations see them all."""
+
+from __future__ import annotations
+
+
+def load_all_models() -> None:
+    from fraudlink.access import models as _access  # noqa: F401, PLC0415
+    from fraudlink.audit import models as _audit  # noqa: F401, PLC0415
+    from fraudlink.partners import models as _partners  # noqa: F401, PLC0415

@@ -1,0 +1,79 @@
+"""Partner organisations of the integrated approach and what they hold (bank codes, number ranges)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fraudlink.database import Base, utcnow
+
+
+class PartnerType(StrEnum):
+    BANK = "bank"
+    PSP = "psp"  # payment service provider (betaaldienstverlener) that holds accounts
+    TELECOM = "telecom"
+    MARKETPLACE = "marketplace"
+    POLICE = "police"
+    PROSECUTION = "prosecution"
+    HELPDESK = "helpdesk"  # reporting points: the Fraudehelpdesk, the identity-fraud desk
+    VICTIM_SUPPORT = "victim_support"
+    RESEARCH = "research"
+    PROGRAMME = "programme"  # the programme office of the integrated approach (Kerngroep)
+
+
+ACCOUNT_HOLDING_TYPES = frozenset({PartnerType.BANK, PartnerType.PSP})
+
+
+class Partner(Base):
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[PartnerType] = mapped_column(
+        Enum(
+            PartnerType,
+            native_enum=False,
+            create_constraint=True,
+            length=32,
+            values_callable=lambda kinds: [kind.value for kind in kinds],
+            name="partner_type",
+        )
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    bank_codes: Mapped[list[PartnerBankCode]] = relationship(
+        back_populates="partner", cascade="all, delete-orphan", order_by="PartnerBankCode.bank_code"
+    )
+    number_ranges: Mapped[list[PartnerNumberRange]] = relationship(
+        back_populates="partner", cascade="all, delete-orphan", order_by="PartnerNumberRange.prefix"
+    )
+
+
+class PartnerBankCode(Base):
+    """A bank code (the part of an IBAN that names the bank) held by a bank or PSP partner."""
+
+    __tablename__ = "partner_bank_codes"
+    __table_args__ = (UniqueConstraint("country_code", "bank_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    country_code: Mapped[str] = mapped_column(String(2))
+    bank_code: Mapped[str] = mapped_column(String(16))
+    bic: Mapped[str | None] = mapped_column(String(11))
+
+    partner: Mapped[Partner] = relationship(back_populates="bank_codes")
+
+
+class PartnerNumberRange(Base):
+    """A block of phone numbers (an E.164 prefix such as ``+31612``) that a telecom operator holds."""
+
+    __tablename__ = "partner_number_ranges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+
+    partner: Mapped[Partner] = relationship(back_populates="number_ranges")

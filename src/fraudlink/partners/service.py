@@ -1,0 +1,142 @@
+"""The partner directory: who takes part, and which accounts and numbers each one holds."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from fraudlink.audit import service as audit_service
+from fraudlink.audit.service import Actor
+from fraudlink.errors import Conflict, InvalidInput, NotFound
+from fraudlink.identifiers.banks import bank_by_code
+from fraudlink.partners.models import (
+    ACCOUNT_HOLDING_TYPES,
+    Partner,
+    PartnerBankCode,
+    PartnerNumberRange,
+    PartnerType,
+)
+
+# An E.164 prefix: "+", a country code that does not start with 0, at most 15 digits in all.
+_NUMBER_PREFIX = re.compile(r"\+[1-9]\d{0,14}")
+_BANK_CODE = re.compile(r"(?:(?P<country>[A-Z]{2}):)?(?P<code>[A-Z0-9]{1,16})")
+DEFAULT_BANK_COUNTRY = "NL"
+
+
+@dataclass(frozen=True)
+class BankCode:
+    country_code: str
+    bank_code: str
+    bic: str | None
+
+
+def parse_bank_code(text: str) -> BankCode:
+    """``"ABNA"`` (a Dutch bank code) or ``"BE:539"``; the BIC comes from the bank registry."""
+    match = _BANK_CODE.fullmatch(text.strip().upper())
+    if match is None:
+        raise InvalidInput("partners.bank_code_invalid", field="bank_codes", value=text)
+    country = match["country"] or DEFAULT_BANK_COUNTRY
+    bank = bank_by_code(country, match["code"])
+    return BankCode(country, match["code"], bank.bic if bank else None)
+
+
+def parse_number_prefix(text: str) -> str:
+    prefix = re.sub(r"[\s-]", "", text)
+    if _NUMBER_PREFIX.fullmatch(prefix) is None:
+        raise InvalidInput("partners.number_range_invalid", field="number_ranges", value=text)
+    return prefix
+
+
+def create(
+    session: Session,
+    *,
+    name: str,
+    partner_type: PartnerType,
+    bank_codes: Sequence[BankCode] = (),
+    number_prefixes: Sequence[str] = (),
+    actor: Actor,
+) -> Partner:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("partners.name_missing", field="name")
+    if bank_codes and partner_type not in ACCOUNT_HOLDING_TYPES:
+        raise InvalidInput("partners.bank_codes_not_allowed", field="bank_codes", type=partner_type)
+    if number_prefixes and partner_type is not PartnerType.TELECOM:
+        raise InvalidInput(
+            "partners.number_ranges_not_allowed", field="number_ranges", type=partner_type
+        )
+    if session.scalar(select(Partner.id).where(Partner.name == name)) is not None:
+        raise Conflict("partners.name_taken", field="name", name=name)
+    partner = Partner(
+        name=name,
+        type=partner_type,
+        bank_codes=[
+            PartnerBankCode(country_code=code.country_code, bank_code=code.bank_code, bic=code.bic)
+            for code in bank_codes
+        ],
+        number_ranges=[PartnerNumberRange(prefix=prefix) for prefix in number_prefixes],
+    )
+    session.add(partner)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict("partners.holding_taken", field="bank_codes", name=name) from None
+    audit_service.record(
+        session,
+        actor=actor,
+        action="partner.create",
+        subject_type="partner",
+        subject_id=partner.id,
+        details={
+            "name": name,
+            "type": partner_type.value,
+            "bank_codes": [f"{code.country_code}:{code.bank_code}" for code in bank_codes],
+            "number_ranges": list(number_prefixes),
+        },
+    )
+    return partner
+
+
+def list_all(session: Session) -> Sequence[Partner]:
+    return session.scalars(
+        select(Partner)
+        .options(selectinload(Partner.bank_codes), selectinload(Partner.number_ranges))
+        .order_by(Partner.type, Partner.name)
+    ).all()
+
+
+def find_by_name(session: Session, *, name: str) -> Partner | None:
+    return session.scalar(select(Partner).where(Partner.name == name))
+
+
+def get_by_name(session: Session, *, name: str) -> Partner:
+    partner = find_by_name(session, name=name)
+    if partner is None:
+        raise NotFound("partners.not_found", field="partner", name=name)
+    return partner
+
+
+def account_holder(session: Session, *, country_code: str, bank_code: str) -> Partner | None:
+    """The bank or PSP that holds accounts with this bank code, to route an IBAN to."""
+    return session.scalar(
+        select(Partner)
+        .join(PartnerBankCode)
+        .where(PartnerBankCode.country_code == country_code, PartnerBankCode.bank_code == bank_code)
+    )
+
+
+def number_holder(session: Session, *, e164: str) -> Partner | None:
+    """The operator whose longest registered prefix covers this E.164 number."""
+    prefixes = [e164[:length] for length in range(len(e164), 1, -1)]
+    return session.scalar(
+        select(Partner)
+        .join(PartnerNumberRange)
+        .where(PartnerNumberRange.prefix.in_(prefixes))
+        .order_by(PartnerNumberRange.prefix.desc())  # of nested prefixes, the longest sorts first
+        .limit(1)
+    )

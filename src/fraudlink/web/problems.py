@@ -1,0 +1,140 @@
+"""API errors as RFC 9457 problem details, in the reader's language, naming the field at fault.
+
+Every error body looks like::
+
+    {"type": "https://…/problems/invalid-input", "title": "Invalid input", "status": 422,
+     "detail": "The IBAN check digits do not match; check for a typo.",
+     "errors": [{"field": "value", "code": "iban_checksum", "message": "…"}]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any, Final
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from fraudlink.errors import DomainError
+from fraudlink.i18n import Language, MissingMessageError, translate
+from fraudlink.identifiers import InvalidIdentifier
+from fraudlink.web.dependencies import get_language, get_settings
+
+PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
+
+# The problem types this API uses; each has a page at /problems/<slug> that explains it.
+PROBLEM_TYPES: Final[Mapping[int, str]] = {
+    400: "bad-request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    422: "invalid-input",
+    429: "too-many-requests",
+    500: "server-error",
+}
+STATUS_OF_KIND: Final[Mapping[str, int]] = {
+    "invalid": 422,
+    "not_found": 404,
+    "conflict": 409,
+    "forbidden": 403,
+    "unauthenticated": 401,
+}
+# Locations FastAPI reports that a caller need not be told about: "body.iban" is just "iban".
+_LOCATION_PREFIXES: Final = frozenset({"body", "query", "path", "header", "cookie"})
+
+
+def problem_slug(status: int) -> str:
+    return PROBLEM_TYPES.get(status, "bad-request" if status < 500 else "server-error")
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    detail: str,
+    errors: Sequence[Mapping[str, Any]] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    language = get_language(request)
+    slug = problem_slug(status)
+    body: dict[str, Any] = {
+        "type": f"{get_settings(request).public_base_url}/problems/{slug}",
+        "title": translate(f"web.problem_{slug.replace('-', '_')}", language),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = list(errors)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _field_name(location: Sequence[str | int]) -> str:
+    parts = list(location)
+    if parts and parts[0] in _LOCATION_PREFIXES and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(str(part) for part in parts)
+
+
+def _validation_message(error: Mapping[str, Any], language: Language) -> tuple[str, str]:
+    """The code and the reader-language message of one pydantic error."""
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, InvalidIdentifier):
+        return cause.code, cause.message(language)
+    if isinstance(cause, DomainError):
+        return cause.message_key.rsplit(".", 1)[-1], cause.message(language)
+    code = str(error["type"])
+    try:
+        return code, translate(f"web.validation_{code}", language, **(error.get("ctx") or {}))
+    except (MissingMessageError, KeyError, IndexError):
+        return code, str(error["msg"])
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    language = get_language(request)
+    errors = []
+    for error in exc.errors():
+        code, message = _validation_message(error, language)
+        errors.append({"field": _field_name(error["loc"]), "code": code, "message": message})
+    detail = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
+    return problem_response(request, status=422, detail=detail, errors=errors)
+
+
+async def _on_domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    status = STATUS_OF_KIND[exc.kind]
+    message = exc.message(get_language(request))
+    errors = []
+    if exc.field is not None:
+        code = exc.message_key.rsplit(".", 1)[-1]
+        errors.append({"field": exc.field, "code": code, "message": message})
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return problem_response(request, status=status, detail=message, errors=errors, headers=headers)
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code < 400:
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    language = get_language(request)
+    try:
+        detail = translate(f"web.problem_{problem_slug(exc.status_code).replace('-', '_')}_detail", language)
+    except MissingMessageError:
+        detail = HTTPStatus(exc.status_code).phrase
+    if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase:
+        detail = exc.detail
+    return problem_response(
+        request, status=exc.status_code, detail=detail, headers=exc.headers
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(DomainError, _on_domain_error)
+    app.add_exception_handler(HTTPException, _on_http_exception)
