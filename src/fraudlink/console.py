@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 import click
 import typer
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
 from fraudlink.crypto import SecretKeyError, installation_keys
@@ -53,6 +54,9 @@ class CommandGroup(TyperGroup):
             _exit_with(error.message(terminal_language()))
         except SecretKeyError as error:
             _exit_with(str(error))
+        except DBAPIError as error:
+            reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
+            fail("migrations.database_unusable", reason=reason)
 
 
 def print_json(text: str) -> None:

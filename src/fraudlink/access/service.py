@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -46,8 +47,8 @@ class KeyMaterial:
         """The same material for the same installation key and name, for reproducible demo keys."""
         digest = hmac.new(key, name.encode(), hashlib.sha256).digest()
         prefix = "".join(PREFIX_ALPHABET[byte % len(PREFIX_ALPHABET)] for byte in digest[:12])
-        secret = hmac.new(key, b"secret:" + name.encode(), hashlib.sha256).hexdigest()
-        return cls(prefix, secret)
+        secret = hmac.new(key, b"secret:" + name.encode(), hashlib.sha256).digest()
+        return cls(prefix, base64.urlsafe_b64encode(secret).rstrip(b"=").decode())
 
     @property
     def token(self) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.table import Table
+import typer
 
 from fraudlink.audit.service import Actor
-from fraudlink.console import console, open_database, say
+from fraudlink.console import open_database, say
 from fraudlink.demo import service
 
 
@@ -13,9 +13,10 @@ def demo() -> None:
     """Load deterministic demo data (a second run changes nothing) and print the demo API keys."""
     with open_database().transaction() as session:
         partners = service.load(session, actor=Actor.operator())
-    table = Table("partner", "type", "API key", title="Demo API keys")
+    # Plain lines rather than a table: a key must never be cut off or wrapped, or it cannot be copied.
+    say("demo.keys_heading")
+    width = max(len(partner.name) for partner in partners)
     for partner in partners:
-        key = f"[strike]{partner.key}[/strike] (revoked)" if partner.key_revoked else partner.key
-        table.add_row(partner.name, partner.type.value, key)
-    console.print(table, soft_wrap=True)
+        revoked = " (revoked)" if partner.key_revoked else ""
+        typer.echo(f"  {partner.name:<{width}}  {partner.type.value:<14}  {partner.key}{revoked}")
     say("demo.loaded", count=len(partners))

@@ -22,6 +22,7 @@ from fraudlink.errors import DomainError
 from fraudlink.i18n import Language, MissingMessageError, translate
 from fraudlink.identifiers import InvalidIdentifier
 from fraudlink.web.dependencies import get_language, get_settings
+from fraudlink.web.templating import render
 
 PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
 
@@ -52,6 +53,12 @@ def problem_slug(status: int) -> str:
     return PROBLEM_TYPES.get(status, "bad-request" if status < 500 else "server-error")
 
 
+def _wants_page(request: Request) -> bool:
+    """A person's browser asking for a page gets an HTML page; every API client gets JSON."""
+    api_path = request.url.path.startswith(("/v1/", "/openapi.json", "/health"))
+    return not api_path and "text/html" in request.headers.get("accept", "")
+
+
 def problem_response(
     request: Request,
     *,
@@ -59,12 +66,16 @@ def problem_response(
     detail: str,
     errors: Sequence[Mapping[str, Any]] = (),
     headers: Mapping[str, str] | None = None,
-) -> JSONResponse:
+) -> Response:
     language = get_language(request)
     slug = problem_slug(status)
+    title = translate(f"web.problem_{slug.replace('-', '_')}", language)
+    if _wants_page(request):
+        context = {"title": title, "detail": detail}
+        return render(request, "error.html", context, status_code=status, headers=headers)
     body: dict[str, Any] = {
         "type": f"{get_settings(request).public_base_url}/problems/{slug}",
-        "title": translate(f"web.problem_{slug.replace('-', '_')}", language),
+        "title": title,
         "status": status,
         "detail": detail,
         "instance": request.url.path,
@@ -124,14 +135,13 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
         return Response(status_code=exc.status_code, headers=exc.headers)
     language = get_language(request)
     try:
-        detail = translate(f"web.problem_{problem_slug(exc.status_code).replace('-', '_')}_detail", language)
+        slug = problem_slug(exc.status_code).replace("-", "_")
+        detail = translate(f"web.problem_{slug}_detail", language)
     except MissingMessageError:
         detail = HTTPStatus(exc.status_code).phrase
     if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase:
         detail = exc.detail
-    return problem_response(
-        request, status=exc.status_code, detail=detail, headers=exc.headers
-    )
+    return problem_response(request, status=exc.status_code, detail=detail, headers=exc.headers)
 
 
 def install(app: FastAPI) -> None:

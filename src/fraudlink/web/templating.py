@@ -56,7 +56,8 @@ def render(
     context: Mapping[str, Any] | None = None,
     *,
     status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     return templates.TemplateResponse(
-        request, name, dict(context or {}), status_code=status_code
+        request, name, dict(context or {}), status_code=status_code, headers=headers
     )
