@@ -105,7 +105,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(data_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """The settings of the installation under test; the CLI reads the same through the environment."""
+    """The settings of the installation under test; the CLI reads them from the environment."""
     monkeypatch.setenv("FRAUDLINK_DATA_DIR", str(data_dir))
     monkeypatch.setenv("FRAUDLINK_DATABASE_URL", database_url)
     return Settings()

@@ -99,13 +99,13 @@ def test_default_keys_get_exactly_what_their_partner_type_is_granted(
     token = add_key(database, "Partner")
     scopes = client.get("/v1/me", headers=bearer(token)).json()["scopes"]
     assert set(scopes) == set(GRANTS[partner_type])
-    parse = client.post("/v1/identifiers/parse", json={"value": "06-12345678"}, headers=bearer(token))
+    parse = client.post(
+        "/v1/identifiers/parse", json={"value": "06-12345678"}, headers=bearer(token)
+    )
     assert parse.status_code == (200 if Permission.IDENTIFIER_PARSE in scopes else 403)
 
 
-def test_research_may_not_receive_pseudonym_tokens(
-    client: TestClient, database: Database
-) -> None:
+def test_research_may_not_receive_pseudonym_tokens(client: TestClient, database: Database) -> None:
     add_partner(database, "Universiteit", PartnerType.RESEARCH)
     with pytest.raises(Exception, match="identifier:parse"):
         add_key(database, "Universiteit", scopes=["identifier:parse"])

@@ -63,7 +63,11 @@ def test_an_empty_log_verifies(database: Database) -> None:
     [
         ("UPDATE audit_log SET action = 'harmless' WHERE id = 3", "entry_changed", 3),
         ("UPDATE audit_log SET details = '{}' WHERE id = 2", "entry_changed", 2),
-        ("UPDATE audit_log SET partner_id = NULL, actor = 'nobody' WHERE id = 4", "entry_changed", 4),
+        (
+            "UPDATE audit_log SET partner_id = NULL, actor = 'nobody' WHERE id = 4",
+            "entry_changed",
+            4,
+        ),
         ("DELETE FROM audit_log WHERE id = 3", "entry_missing", 3),
         ("DELETE FROM audit_log WHERE id >= 4", "tail_missing", 4),
         ("UPDATE audit_log SET previous_hash = entry_hash WHERE id = 5", "entry_changed", 5),

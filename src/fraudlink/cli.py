@@ -1,4 +1,4 @@
-"""The ``fraudlink`` command: operators run the platform, its database and its partners from here."""
+"""The ``fraudlink`` command: operators run the platform, its database and partners from here."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from fraudlink.settings import Settings
 
 app = typer.Typer(
     cls=CommandGroup,
-    help="fraudlink: report, share, check, decide, recover and learn together against online fraud.",
+    help="fraudlink: report, share, check, decide, recover and learn together against fraud.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

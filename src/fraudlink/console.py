@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from typing import Any, NoReturn
 
-import click
 import typer
 from rich.console import Console
 from sqlalchemy.exc import DBAPIError
@@ -47,7 +46,7 @@ def open_database(settings: Settings | None = None) -> Database:
 class CommandGroup(TyperGroup):
     """The root command: turns expected failures anywhere below it into one clear line."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
         try:
             return super().invoke(ctx)
         except DomainError as error:

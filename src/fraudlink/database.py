@@ -1,4 +1,4 @@
-"""The database: one engine per process, one session per unit of work, the same code for both engines.
+"""The database: one engine per process, one session per unit of work, one code path for both.
 
 SQLite (the embedded default) runs in WAL mode with foreign keys on. Its transactions start
 with ``BEGIN IMMEDIATE``: a transaction that reads and then writes takes the write lock up front,
@@ -50,14 +50,14 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:  # noqa: ARG002
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; use fraudlink.database.utcnow()")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:  # noqa: ARG002
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

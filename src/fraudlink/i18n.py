@@ -56,7 +56,7 @@ def parse_language(value: str | None) -> Language | None:
     if not value:
         return None
     primary = value.strip().split("-")[0].lower()
-    return primary if primary in LANGUAGES else None  # type: ignore[return-value]
+    return primary if primary in LANGUAGES else None
 
 
 def negotiate(accept_language: str | None) -> Language:

@@ -70,7 +70,9 @@ def list_keys(
 
 
 @app.command("revoke")
-def revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix (its public name).")]) -> None:
+def revoke(
+    prefix: Annotated[str, typer.Argument(help="The key's prefix (its public name).")],
+) -> None:
     """Revoke a key; it stops working with its next request."""
     with open_database().transaction() as session:
         key = service.revoke_key(session, prefix=prefix, actor=Actor.operator())

@@ -30,7 +30,7 @@ def _ensure_csrf_token(request: Request) -> None:
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
-def sign_in_form(request: Request, next: str = "/account") -> HTMLResponse:  # noqa: A002
+def sign_in_form(request: Request, next: str = "/account") -> HTMLResponse:
     _ensure_csrf_token(request)
     return render(request, "sign_in.html", {"next": local_path(next)})
 
@@ -41,7 +41,7 @@ def sign_in(
     session: SessionDep,
     language: LanguageDep,
     key: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/account",  # noqa: A002
+    next: Annotated[str, Form()] = "/account",
 ) -> HTMLResponse | RedirectResponse:
     try:
         if not key.strip():

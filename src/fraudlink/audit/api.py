@@ -34,9 +34,9 @@ def list_audit_entries(
     """Entries in the order they happened. Without audit:read_all only the own organisation's."""
     partner_id: int | None = principal.partner_id
     if principal.can(Permission.AUDIT_READ_ALL):
-        partner_id = None if partner is None else partner_service.get_by_name(
-            session, name=partner
-        ).id
+        partner_id = (
+            None if partner is None else partner_service.get_by_name(session, name=partner).id
+        )
     elif partner is not None and partner != principal.partner_name:
         principal.require(Permission.AUDIT_READ_ALL)
     entries = service.list_entries(

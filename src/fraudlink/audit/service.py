@@ -22,7 +22,7 @@ VERIFY_BATCH_SIZE = 5_000
 
 @dataclass(frozen=True)
 class Actor:
-    """Who did something: an API key (``key:<prefix>``), an operator (``cli:<user>``) or the public."""
+    """Who did something: a key (``key:<prefix>``), an operator (``cli:<user>``) or the public."""
 
     name: str
     partner_id: int | None = None
@@ -44,7 +44,7 @@ def record(
     subject_id: str | int | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append an entry in the caller's transaction: it commits, or vanishes, with the work it records.
+    """Append an entry in the caller's transaction: it commits or vanishes with the work it records.
 
     ``details`` must be JSON of strings, integers, booleans and nulls (floats may not survive a
     database round trip bit for bit) and must never hold a raw identifier: use its token.
@@ -115,9 +115,9 @@ def verify(session: Session) -> ChainReport:
     previous_hash = GENESIS_HASH
     checked = 0
     rows = session.execute(
-        select(AuditEntry.__table__).order_by(AuditEntry.id).execution_options(
-            yield_per=VERIFY_BATCH_SIZE
-        )
+        select(AuditEntry.__table__)
+        .order_by(AuditEntry.id)
+        .execution_options(yield_per=VERIFY_BATCH_SIZE)
     )
     for row in rows:
         if row.id != expected_id:

@@ -13,7 +13,7 @@ def demo() -> None:
     """Load deterministic demo data (a second run changes nothing) and print the demo API keys."""
     with open_database().transaction() as session:
         partners = service.load(session, actor=Actor.operator())
-    # Plain lines rather than a table: a key must never be cut off or wrapped, or it cannot be copied.
+    # Plain lines rather than a table: a key cut off or wrapped by a table cannot be copied.
     say("demo.keys_heading")
     width = max(len(partner.name) for partner in partners)
     for partner in partners:

@@ -8,7 +8,7 @@ from fraudlink.i18n import DEFAULT_LANGUAGE, Language, translate
 from fraudlink.identifiers.model import IdentifierKind
 
 
-class InvalidIdentifier(ValueError):  # noqa: N818 - the public name the platform agreed on
+class InvalidIdentifier(ValueError):
     """Raised for every rejected value, with a message code a person can be shown.
 
     ``code`` names a message in ``identifiers/messages.toml`` and ``params`` fill its

@@ -1,4 +1,4 @@
-"""Partner organisations of the integrated approach and what they hold (bank codes, number ranges)."""
+"""Partner organisations of the integrated approach, and the bank codes and numbers they hold."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ class PartnerBankCode(Base):
 
 
 class PartnerNumberRange(Base):
-    """A block of phone numbers (an E.164 prefix such as ``+31612``) that a telecom operator holds."""
+    """A block of phone numbers (an E.164 prefix such as ``+31612``) held by a telecom operator."""
 
     __tablename__ = "partner_number_ranges"
 

@@ -28,7 +28,7 @@ def local_path(candidate: str | None) -> str:
 
 
 @router.get("/language/{code}")
-def switch_language(code: str, next: str | None = None) -> RedirectResponse:  # noqa: A002
+def switch_language(code: str, next: str | None = None) -> RedirectResponse:
     language = parse_language(code)
     if language is None:
         raise HTTPException(404)
