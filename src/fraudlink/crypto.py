@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,19 +24,23 @@ class SecretKeyError(RuntimeError):
 
 
 def load_or_create_master_secret(path: Path) -> bytes:
-    """Read the master secret, creating it atomically (O_EXCL, mode 0600) on first start.
+    """Read the master secret, creating it on first start (mode 0600).
 
-    O_EXCL makes concurrent first starts of several workers agree on one secret: the loser of
-    the race reads the winner's file instead of overwriting it.
+    The secret is written to a private temporary file first and then hard-linked into place,
+    which fails if the file exists: workers starting together agree on one secret, and none of
+    them ever reads a half-written file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(MASTER_SECRET_BYTES) + "\n")
+    if not path.exists():
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-")
+        try:
+            with os.fdopen(descriptor, "w") as handle:  # mkstemp creates it with mode 0600
+                handle.write(secrets.token_hex(MASTER_SECRET_BYTES) + "\n")
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     return _read_master_secret(path)
 
 

@@ -13,8 +13,9 @@ from fraudlink.access.schemas import KeyCreate, KeyCreated, KeyList, KeyOut, Me
 from fraudlink.access.service import Principal
 from fraudlink.partners.models import Partner
 from fraudlink.web.dependencies import SessionDep
+from fraudlink.web.problems import problem_responses
 
-router = APIRouter(prefix="/v1", tags=["access"])
+router = APIRouter(prefix="/v1", tags=["access"], responses=problem_responses(401, 403, 422))
 
 Authenticated = Annotated[Principal, Depends(require())]
 KeyManager = Annotated[Principal, Depends(require(Permission.KEY_MANAGE))]
@@ -48,7 +49,7 @@ def create_key(body: KeyCreate, principal: KeyManager, session: SessionDep) -> K
     return KeyCreated(**KeyOut.of(issued.key).model_dump(), key=issued.token)
 
 
-@router.delete("/keys/{prefix}", status_code=204)
+@router.delete("/keys/{prefix}", status_code=204, responses=problem_responses(404))
 def revoke_key(prefix: str, principal: KeyManager, session: SessionDep) -> Response:
     """Revoke an own key; it stops working with the next request. Revoking twice is harmless."""
     service.revoke_key(

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from fraudlink.access.models import ApiKey
+from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
 from fraudlink.partners.models import PartnerType
 
@@ -15,8 +16,9 @@ class KeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     label: str = Field(min_length=1, max_length=200, examples=["Payment monitoring, production"])
-    scopes: list[str] | None = Field(
+    scopes: list[Permission] | None = Field(
         default=None,
+        min_length=1,
         description="Permissions of the new key; by default all that the creating key holds.",
         examples=[["audit:read"]],
     )

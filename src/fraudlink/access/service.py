@@ -126,7 +126,7 @@ def create_key(
         raise InvalidInput("access.scopes_empty", field="scopes")
     beyond = chosen - allowed
     if beyond:
-        raise InvalidInput(
+        raise Forbidden(
             "access.scope_not_allowed",
             field="scopes",
             scopes=", ".join(sorted(beyond)),

@@ -14,11 +14,12 @@ from fraudlink.audit import service
 from fraudlink.audit.schemas import AuditEntryOut, AuditPage
 from fraudlink.partners import service as partner_service
 from fraudlink.web.dependencies import SessionDep
+from fraudlink.web.problems import problem_responses
 
-router = APIRouter(prefix="/v1", tags=["audit"])
+router = APIRouter(prefix="/v1", tags=["audit"], responses=problem_responses(401, 403, 422))
 
 
-@router.get("/audit")
+@router.get("/audit", responses=problem_responses(404))
 def list_audit_entries(
     principal: Annotated[Principal, Depends(require(Permission.AUDIT_READ))],
     session: SessionDep,

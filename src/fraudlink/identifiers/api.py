@@ -20,8 +20,11 @@ from fraudlink.identifiers import (
     parse,
 )
 from fraudlink.web.dependencies import SessionDep
+from fraudlink.web.problems import problem_responses
 
-router = APIRouter(prefix="/v1/identifiers", tags=["identifiers"])
+router = APIRouter(
+    prefix="/v1/identifiers", tags=["identifiers"], responses=problem_responses(401, 403, 422)
+)
 
 
 class ParseRequest(BaseModel):

@@ -12,8 +12,9 @@ from fraudlink.access.service import Principal
 from fraudlink.partners import service
 from fraudlink.partners.schemas import PartnerList, PartnerOut
 from fraudlink.web.dependencies import SessionDep
+from fraudlink.web.problems import problem_responses
 
-router = APIRouter(prefix="/v1", tags=["partners"])
+router = APIRouter(prefix="/v1", tags=["partners"], responses=problem_responses(401, 403, 422))
 
 
 @router.get("/partners")

@@ -16,6 +16,7 @@ from typing import Any, Final
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from fraudlink.errors import DomainError
@@ -47,6 +48,35 @@ STATUS_OF_KIND: Final[Mapping[str, int]] = {
 }
 # Locations FastAPI reports that a caller need not be told about: "body.iban" is just "iban".
 _LOCATION_PREFIXES: Final = frozenset({"body", "query", "path", "header", "cookie"})
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The field at fault, e.g. `value` or `payments.0.amount_cents`.")
+    code: str = Field(description="Machine-readable reason, e.g. `iban_checksum` or `missing`.")
+    message: str = Field(description="The reason for a person, in the requested language.")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[FieldError] | None = None
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these error statuses, so clients see the problem format."""
+    return {
+        status: {
+            "model": Problem,
+            "description": translate(f"web.problem_{problem_slug(status).replace('-', '_')}", "en"),
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+        }
+        for status in statuses
+    }
 
 
 def problem_slug(status: int) -> str:
