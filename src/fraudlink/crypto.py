@@ -40,7 +40,7 @@ def load_or_create_master_secret(path: Path) -> bytes:
         except FileExistsError:
             pass
         finally:
-            os.unlink(temporary)
+            Path(temporary).unlink()
     return _read_master_secret(path)
 
 

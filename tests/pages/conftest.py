@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import APIRequestContext, Browser, Page, Playwright, sync_playwright
 
 from tests.browser import live_server
 
@@ -32,13 +32,18 @@ BROWSER_LOCALE = "nl-NL"
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def playwright() -> Iterator[Playwright]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
@@ -54,3 +59,11 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     context = browser.new_context(base_url=base_url, locale=BROWSER_LOCALE)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def api(playwright: Playwright, base_url: str) -> Iterator[APIRequestContext]:
+    """A partner system calling the API of the live server, without the browser's cookies."""
+    context = playwright.request.new_context(base_url=base_url)
+    yield context
+    context.dispose()

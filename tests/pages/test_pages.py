@@ -1,8 +1,9 @@
 """The pages as partner staff use them: Debian's Chromium, driven by Playwright, on the real app.
 
 Locators are roles and labels, as a person (or a screen reader) finds things; the texts come from
-the message catalogues, so a rewording changes one place. Requests a browser would not make
-(a forged form post) go through the ``client`` fixture or ``page.request``.
+the message catalogues, so a rewording changes one place. A partner system's API calls go through
+the ``api`` fixture; requests no browser would make (a forged form post) through ``client`` or
+``page.request``.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import APIRequestContext, APIResponse, Browser, Locator, Page, expect
 
 from fraudlink.access.permissions import GRANTS, Permission
 from fraudlink.database import Database
@@ -57,13 +57,13 @@ def bank_with_key(database: Database, scopes: list[str] | None = None) -> str:
     return add_key(database, BANK, scopes=scopes)
 
 
-def who_is(base_url: str, token: str) -> httpx.Response:
-    return httpx.get(f"{base_url}/v1/me", headers=bearer(token))
+def who_is(api: APIRequestContext, token: str) -> APIResponse:
+    return api.get("/v1/me", headers=bearer(token))
 
 
-def create_key_through_api(base_url: str, token: str, label: str) -> str:
-    response = httpx.post(f"{base_url}/v1/keys", json={"label": label}, headers=bearer(token))
-    assert response.status_code == 201, response.text
+def create_key_through_api(api: APIRequestContext, token: str, label: str) -> str:
+    response = api.post("/v1/keys", data={"label": label}, headers=bearer(token))
+    assert response.status == 201, response.text()
     prefix: str = response.json()["prefix"]
     return prefix
 
@@ -72,6 +72,7 @@ def create_key_through_api(base_url: str, token: str, label: str) -> str:
 
 
 def test_the_home_page_is_dutch_by_default(page: Page) -> None:
+    # This browser asks for Dutch; one asking for a language fraudlink lacks gets Dutch too (below).
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.get_by_role("heading", level=1)).to_have_text(text("web.home_title"))
@@ -82,7 +83,6 @@ def test_the_home_page_is_dutch_by_default(page: Page) -> None:
 @pytest.mark.parametrize(
     ("locale", "language"),
     [
-        ("nl-NL", "nl"),
         ("en-GB", "en"),
         ("de-DE", "nl"),  # a language fraudlink does not speak falls back to Dutch
     ],
@@ -136,7 +136,7 @@ def test_the_skip_link_is_the_first_stop_and_leads_to_the_main_landmark(
     expect(page).to_have_url(f"{base_url}/#main")
 
 
-@pytest.mark.parametrize("path", ["/", "/sign-in", "/no-such-page"])
+@pytest.mark.parametrize("path", ["/", "/no-such-page"])
 def test_a_page_loads_everything_from_its_own_site(page: Page, base_url: str, path: str) -> None:
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
@@ -207,7 +207,6 @@ def test_staff_sign_in_with_a_key_and_see_their_organisation(
         ("", "access.key_missing_page"),
         ("geen-sleutel", "access.key_malformed"),
         ("fl_{prefix}_wrongsecret", "access.key_invalid"),  # a real key's name, a wrong secret
-        ("fl_abcdefghijkl_secret", "access.key_invalid"),
     ],
 )
 def test_a_wrong_key_is_refused_next_to_the_field_and_signs_nobody_in(
@@ -265,7 +264,7 @@ def test_signing_out_ends_the_page_session(page: Page, base_url: str, database: 
 
 
 def test_a_new_key_is_shown_once_and_works_at_once(
-    page: Page, base_url: str, database: Database
+    page: Page, base_url: str, database: Database, api: APIRequestContext
 ) -> None:
     sign_in(page, base_url, bank_with_key(database))
     page.get_by_label(text("access.key_label")).fill("Betaalsysteem, productie")
@@ -282,8 +281,8 @@ def test_a_new_key_is_shown_once_and_works_at_once(
     new_token = secret.inner_text().strip()
     assert new_token.startswith("fl_")
 
-    me = who_is(base_url, new_token)
-    assert me.status_code == 200
+    me = who_is(api, new_token)
+    assert me.status == 200
     assert me.json()["partner"] == BANK
     expected = GRANTS[PartnerType.BANK] - {Permission.IDENTIFIER_PARSE}
     assert me.json()["scopes"] == sorted(expected)
@@ -297,7 +296,7 @@ def test_a_new_key_is_shown_once_and_works_at_once(
     expect(page.get_by_text(new_token)).to_have_count(0)  # never shown again
 
 
-def test_a_key_without_permissions_is_refused_inline(
+def test_a_new_key_without_permissions_is_refused_inline(
     page: Page, base_url: str, database: Database
 ) -> None:
     sign_in(page, base_url, bank_with_key(database))
@@ -317,11 +316,11 @@ def test_a_key_without_permissions_is_refused_inline(
 
 
 def test_revoking_a_key_confirms_it_and_the_key_stops_working(
-    page: Page, base_url: str, database: Database
+    page: Page, base_url: str, database: Database, api: APIRequestContext
 ) -> None:
     token = bank_with_key(database)
     other = add_key(database, BANK)
-    assert who_is(base_url, other).status_code == 200
+    assert who_is(api, other).status == 200
     sign_in(page, base_url, token)
 
     revoke_button(page, other).click()
@@ -332,12 +331,12 @@ def test_revoking_a_key_confirms_it_and_the_key_stops_working(
     row = page.get_by_role("row").filter(has_text=prefix_of(other))
     expect(row).to_contain_text(re.compile(text("access.key_revoked", when=r"\d{4}-\d\d-\d\d")))
     expect(row.get_by_role("button")).to_have_count(0)
-    assert who_is(base_url, other).status_code == 401
-    assert who_is(base_url, token).status_code == 200
+    assert who_is(api, other).status == 401
+    assert who_is(api, token).status == 200
 
 
 def test_revoking_the_key_you_signed_in_with_ends_the_session_at_once(
-    page: Page, base_url: str, database: Database
+    page: Page, base_url: str, database: Database, api: APIRequestContext
 ) -> None:
     token = bank_with_key(database)
     sign_in(page, base_url, token)
@@ -347,7 +346,7 @@ def test_revoking_the_key_you_signed_in_with_ends_the_session_at_once(
     expect(page).to_have_url(f"{base_url}/sign-in?next=/account")
     page.goto("/account")
     expect(page).to_have_url(f"{base_url}/sign-in?next=/account")
-    assert who_is(base_url, token).status_code == 401
+    assert who_is(api, token).status == 401
 
 
 def test_a_key_without_key_manage_sees_no_key_management(
@@ -373,12 +372,12 @@ def test_a_key_without_key_manage_sees_no_key_management(
 
 
 def test_a_bank_sees_its_own_audit_entries_and_no_one_elses(
-    page: Page, base_url: str, database: Database
+    page: Page, base_url: str, database: Database, api: APIRequestContext
 ) -> None:
     token = bank_with_key(database)
     add_partner(database, OTHER_BANK)
-    other_bank_key = create_key_through_api(base_url, add_key(database, OTHER_BANK), "Elders")
-    own_key = create_key_through_api(base_url, token, "Eigen")
+    other_bank_key = create_key_through_api(api, add_key(database, OTHER_BANK), "Elders")
+    own_key = create_key_through_api(api, token, "Eigen")
     sign_in(page, base_url, token)
 
     page.get_by_role("link", name=text("access.account_audit_link")).click()
@@ -395,12 +394,12 @@ def test_a_bank_sees_its_own_audit_entries_and_no_one_elses(
 
 
 def test_the_programme_sees_every_partners_audit_entries(
-    page: Page, base_url: str, database: Database
+    page: Page, base_url: str, database: Database, api: APIRequestContext
 ) -> None:
     bank_token = bank_with_key(database)
     add_partner(database, PROGRAMME, PartnerType.PROGRAMME)
     programme_token = add_key(database, PROGRAMME)
-    bank_key = create_key_through_api(base_url, bank_token, "Van de bank")
+    bank_key = create_key_through_api(api, bank_token, "Van de bank")
     sign_in(page, base_url, programme_token)
 
     page.goto("/account/audit")
@@ -464,6 +463,54 @@ def test_a_tampered_csrf_token_in_the_browser_is_refused(
     page.goto("/account")  # still signed in, and no key was made
     expect(page.get_by_role("table").get_by_role("row")).to_have_count(2)
     expect(page.get_by_text("Vervalst")).to_have_count(0)
+
+
+# Known app bugs: strict, so each turns red the day it is fixed and its marker must go
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="bug: base.html's language links send ?next=<path of a POST answer>, which has no GET",
+)
+def test_switching_language_on_the_new_key_page_leads_to_a_page_that_exists(
+    page: Page, base_url: str, database: Database
+) -> None:
+    sign_in(page, base_url, bank_with_key(database))
+    page.get_by_label(text("access.key_label")).fill("Taalwissel")
+    page.get_by_role("button", name=text("access.key_create_button")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(text("access.key_created_title"))
+
+    with page.expect_navigation() as navigation:
+        page.get_by_role("link", name="English").click()
+    answer = navigation.value
+    assert answer is not None
+    assert answer.status == 200, f"{answer.url} answered {answer.status}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="bug: require_page puts the path of a POST in ?next=, so signing in again GETs it",
+)
+def test_signing_in_again_after_a_form_hit_an_ended_session_leads_to_a_page_that_exists(
+    page: Page, base_url: str, database: Database, api: APIRequestContext
+) -> None:
+    token = bank_with_key(database)
+    colleague = add_key(database, BANK)
+    sign_in(page, base_url, token)
+    # A colleague revokes this key while the form is open.
+    revoked = api.delete(f"/v1/keys/{prefix_of(token)}", headers=bearer(colleague))
+    assert revoked.status == 204
+    page.get_by_label(text("access.key_label")).fill("Te laat")
+    page.get_by_role("button", name=text("access.key_create_button")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(text("access.sign_in_title"))
+
+    with page.expect_navigation() as navigation:
+        submit_key(page, colleague)
+    answer = navigation.value
+    assert answer is not None
+    assert answer.status == 200, f"{answer.url} answered {answer.status}"
 
 
 # For people debugging a page
