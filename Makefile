@@ -8,6 +8,7 @@ PORT ?= 8000
 
 .PHONY: install run test test-postgresql lint format bench lock docs vendor clean
 HTMX_VERSION := 2.0.11
+SWAGGER_UI_VERSION := 5.35.0
 # A fresh database name per run; the suite creates one database per worker from it.
 POSTGRESQL_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/fraudlink_test_$(shell date +%s)_$$$$
 
@@ -45,11 +46,18 @@ bench: install
 docs: install
 	$(BIN)/python -m tests.cli_reference
 
-# htmx comes from the npm registry and is committed, so pages never load code from a CDN.
+# htmx and Swagger UI come from the npm registry and are committed: no page loads from a CDN.
+VENDOR := src/fraudlink/web/static/vendor
 vendor:
-	cd /tmp && npm pack --silent htmx.org@$(HTMX_VERSION) && tar -xzf htmx.org-$(HTMX_VERSION).tgz
-	cp /tmp/package/dist/htmx.min.js src/fraudlink/web/static/vendor/htmx-$(HTMX_VERSION).min.js
-	cp /tmp/package/LICENSE src/fraudlink/web/static/vendor/htmx-LICENSE.txt
+	rm -rf /tmp/fraudlink-vendor && mkdir -p /tmp/fraudlink-vendor
+	cd /tmp/fraudlink-vendor && npm pack --silent htmx.org@$(HTMX_VERSION) \
+	    && mkdir htmx && tar -xzf htmx.org-$(HTMX_VERSION).tgz -C htmx
+	cp /tmp/fraudlink-vendor/htmx/package/dist/htmx.min.js $(VENDOR)/htmx-$(HTMX_VERSION).min.js
+	cp /tmp/fraudlink-vendor/htmx/package/LICENSE $(VENDOR)/htmx-LICENSE.txt
+	cd /tmp/fraudlink-vendor && npm pack --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) \
+	    && mkdir swagger && tar -xzf swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz -C swagger
+	cd /tmp/fraudlink-vendor/swagger/package && cp swagger-ui-bundle.js swagger-ui.css LICENSE \
+	    favicon-32x32.png $(CURDIR)/$(VENDOR)/swagger-ui/
 
 # Re-resolve every dependency to its newest release and pin the result.
 lock:

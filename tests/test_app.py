@@ -157,3 +157,12 @@ def test_the_same_key_file_gives_the_same_keys(settings: Settings) -> None:
     first = create_app(settings)
     second = create_app(settings)
     assert first.state.database.session().info == second.state.database.session().info
+
+
+@pytest.mark.parametrize("path", ["/", "/health", "/v1/me", "/docs"])
+def test_every_answer_carries_the_security_headers(client: TestClient, path: str) -> None:
+    headers = client.get(path).headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"

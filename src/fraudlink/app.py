@@ -22,6 +22,7 @@ from fraudlink.partners import api as partners_api
 from fraudlink.settings import Settings
 from fraudlink.web import health, problems
 from fraudlink.web import pages as web_pages
+from fraudlink.web.security import SecurityHeadersMiddleware
 from fraudlink.web.templating import STATIC_DIR
 
 PAGE_SESSION_MAX_AGE = 8 * 3600  # a working day; then staff sign in again
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # /docs is served from vendored Swagger UI files: see web/pages.py
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database = database
@@ -63,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="strict",
         https_only=settings.public_base_url.startswith("https://"),
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     problems.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (

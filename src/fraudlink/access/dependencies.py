@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -13,7 +14,7 @@ from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
 from fraudlink.errors import Unauthenticated
 from fraudlink.web.dependencies import SessionDep
-from fraudlink.web.pages import local_path
+from fraudlink.web.navigation import return_path
 
 SESSION_KEY_PREFIX = "key_prefix"
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer fl_…`")
@@ -47,8 +48,11 @@ def require_page(permission: Permission | None = None) -> Callable[..., Principa
             principal = service.authenticate_signed_in(session, prefix=prefix)
         except Unauthenticated:
             request.session.clear()
-            target = local_path(request.url.path)
-            raise HTTPException(303, headers={"Location": f"/sign-in?next={target}"}) from None
+            query = {"next": return_path(request)}
+            if prefix:  # was signed in: tell the reader why they must sign in again
+                query["ended"] = "1"
+            location = f"/sign-in?{urlencode(query, safe='/')}"
+            raise HTTPException(303, headers={"Location": location}) from None
         if permission is not None:
             principal.require(permission)
         return principal

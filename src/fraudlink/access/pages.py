@@ -16,7 +16,7 @@ from fraudlink.audit import service as audit_service
 from fraudlink.errors import DomainError, Unauthenticated
 from fraudlink.partners.models import Partner
 from fraudlink.web.dependencies import CsrfDep, LanguageDep, SessionDep
-from fraudlink.web.pages import local_path
+from fraudlink.web.navigation import local_path
 from fraudlink.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -30,9 +30,9 @@ def _ensure_csrf_token(request: Request) -> None:
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
-def sign_in_form(request: Request, next: str = "/account") -> HTMLResponse:
+def sign_in_form(request: Request, next: str = "/account", ended: bool = False) -> HTMLResponse:
     _ensure_csrf_token(request)
-    return render(request, "sign_in.html", {"next": local_path(next)})
+    return render(request, "sign_in.html", {"next": local_path(next), "ended": ended})
 
 
 @router.post("/sign-in", response_model=None, dependencies=[CsrfDep])

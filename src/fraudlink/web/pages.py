@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fraudlink.i18n import parse_language, translate
 from fraudlink.web.dependencies import LANGUAGE_COOKIE, LanguageDep
+from fraudlink.web.navigation import local_path
 from fraudlink.web.problems import PROBLEM_TYPES
 from fraudlink.web.templating import render
 
@@ -20,11 +21,10 @@ def home(request: Request) -> HTMLResponse:
     return render(request, "home.html")
 
 
-def local_path(candidate: str | None) -> str:
-    """Only a path on this site may be a redirect target ("//evil.example" is another site)."""
-    if candidate and candidate.startswith("/") and not candidate.startswith("//"):
-        return candidate
-    return "/"
+@router.get("/docs", response_class=HTMLResponse)
+def api_documentation(request: Request) -> HTMLResponse:
+    """Swagger UI for the OpenAPI document, from vendored files: it works offline."""
+    return render(request, "api_docs.html")
 
 
 @router.get("/language/{code}")

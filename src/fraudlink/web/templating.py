@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse
 
 from fraudlink.i18n import LANGUAGES, Language, translate
 from fraudlink.web.dependencies import get_language
+from fraudlink.web.navigation import return_path
 
 _PACKAGE_DIR = Path(__file__).parent.parent
 STATIC_DIR = Path(__file__).parent / "static"
@@ -36,7 +37,7 @@ def _context(request: Request) -> dict[str, Any]:
         "_": _translator(language),
         "lang": language,
         "languages": LANGUAGES,
-        "path": request.url.path,
+        "path": return_path(request),
         "csrf_token": session.get("csrf", ""),
     }
 
