@@ -10,7 +10,7 @@ PORT ?= 8000
 HTMX_VERSION := 2.0.11
 SWAGGER_UI_VERSION := 5.35.0
 # A fresh database name per run; the suite creates one database per worker from it.
-POSTGRESQL_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/fraudlink_test_$(shell date +%s)_$$$$
+POSTGRESQL_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/fraudlink_test_$(shell date +%s%N)
 
 $(INSTALLED): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
