@@ -26,8 +26,8 @@ def add_partner(
             session,
             name=name,
             partner_type=partner_type,
-            bank_codes=[partner_service.parse_bank_code(code) for code in bank_codes],
-            number_prefixes=list(number_ranges),
+            bank_codes=bank_codes,
+            number_ranges=number_ranges,
             actor=OPERATOR,
         )
         return partner.id

@@ -59,6 +59,6 @@ def list_audit_entries(
             details={"entries": len(entries), "after_id": after_id},
         )
     return AuditPage(
-        entries=[AuditEntryOut.of(entry) for entry in entries],
+        entries=[AuditEntryOut.model_validate(entry) for entry in entries],
         next_after_id=entries[-1].id if len(entries) == limit else None,
     )

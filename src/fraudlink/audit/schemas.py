@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
-
-from fraudlink.audit.models import AuditEntry
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class AuditEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     occurred_at: datetime
     partner_id: int | None
@@ -20,20 +20,6 @@ class AuditEntryOut(BaseModel):
     subject_id: str | None
     details: dict[str, Any]
     entry_hash: str
-
-    @classmethod
-    def of(cls, entry: AuditEntry) -> AuditEntryOut:
-        return cls(
-            id=entry.id,
-            occurred_at=entry.occurred_at,
-            partner_id=entry.partner_id,
-            actor=entry.actor,
-            action=entry.action,
-            subject_type=entry.subject_type,
-            subject_id=entry.subject_id,
-            details=entry.details,
-            entry_hash=entry.entry_hash,
-        )
 
 
 class AuditPage(BaseModel):

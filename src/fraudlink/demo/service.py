@@ -66,10 +66,8 @@ def load(session: Session, *, actor: Actor) -> Sequence[DemoPartner]:
                 session,
                 name=spec.name,
                 partner_type=spec.type,
-                bank_codes=[partner_service.parse_bank_code(code) for code in spec.bank_codes],
-                number_prefixes=[
-                    partner_service.parse_number_prefix(prefix) for prefix in spec.number_ranges
-                ],
+                bank_codes=spec.bank_codes,
+                number_ranges=spec.number_ranges,
                 actor=actor,
             )
         material = KeyMaterial.derived(demo_key, spec.name)

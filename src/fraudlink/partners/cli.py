@@ -31,15 +31,13 @@ def add(
     ] = None,
 ) -> None:
     """Register a partner organisation."""
-    bank_codes = [service.parse_bank_code(code) for code in bank_code or []]
-    prefixes = [service.parse_number_prefix(prefix) for prefix in number_range or []]
     with open_database().transaction() as session:
         partner = service.create(
             session,
             name=name,
             partner_type=partner_type,
-            bank_codes=bank_codes,
-            number_prefixes=prefixes,
+            bank_codes=bank_code or [],
+            number_ranges=number_range or [],
             actor=Actor.operator(),
         )
         say("partners.added", name=partner.name, type=partner.type.value)

@@ -57,29 +57,32 @@ def create(
     *,
     name: str,
     partner_type: PartnerType,
-    bank_codes: Sequence[BankCode] = (),
-    number_prefixes: Sequence[str] = (),
+    bank_codes: Sequence[str] = (),
+    number_ranges: Sequence[str] = (),
     actor: Actor,
 ) -> Partner:
+    """Register a partner; bank codes and number ranges as people write them ("ABNA", "+31 612")."""
     name = name.strip()
     if not name:
         raise InvalidInput("partners.name_missing", field="name")
     if bank_codes and partner_type not in ACCOUNT_HOLDING_TYPES:
         raise InvalidInput("partners.bank_codes_not_allowed", field="bank_codes", type=partner_type)
-    if number_prefixes and partner_type is not PartnerType.TELECOM:
+    if number_ranges and partner_type is not PartnerType.TELECOM:
         raise InvalidInput(
             "partners.number_ranges_not_allowed", field="number_ranges", type=partner_type
         )
     if session.scalar(select(Partner.id).where(Partner.name == name)) is not None:
         raise Conflict("partners.name_taken", field="name", name=name)
+    codes = [parse_bank_code(code) for code in bank_codes]
+    prefixes = [parse_number_prefix(prefix) for prefix in number_ranges]
     partner = Partner(
         name=name,
         type=partner_type,
         bank_codes=[
             PartnerBankCode(country_code=code.country_code, bank_code=code.bank_code, bic=code.bic)
-            for code in bank_codes
+            for code in codes
         ],
-        number_ranges=[PartnerNumberRange(prefix=prefix) for prefix in number_prefixes],
+        number_ranges=[PartnerNumberRange(prefix=prefix) for prefix in prefixes],
     )
     session.add(partner)
     try:
@@ -95,8 +98,8 @@ def create(
         details={
             "name": name,
             "type": partner_type.value,
-            "bank_codes": [f"{code.country_code}:{code.bank_code}" for code in bank_codes],
-            "number_ranges": list(number_prefixes),
+            "bank_codes": [f"{code.country_code}:{code.bank_code}" for code in codes],
+            "number_ranges": prefixes,
         },
     )
     return partner
