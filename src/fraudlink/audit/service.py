@@ -100,10 +100,6 @@ class ChainReport:
     problem: str | None = None
     params: dict[str, object] = field(default_factory=dict)
 
-    @property
-    def intact(self) -> bool:
-        return self.problem is None
-
 
 def verify(session: Session) -> ChainReport:
     """Walk the whole log in id order and report the first entry that breaks the chain."""
