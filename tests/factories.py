@@ -20,6 +20,7 @@ def add_partner(
     *,
     bank_codes: Sequence[str] = (),
     number_ranges: Sequence[str] = (),
+    domains: Sequence[str] = (),
 ) -> int:
     with database.transaction() as session:
         partner = partner_service.create(
@@ -28,6 +29,7 @@ def add_partner(
             partner_type=partner_type,
             bank_codes=bank_codes,
             number_ranges=number_ranges,
+            domains=domains,
             actor=OPERATOR,
         )
         return partner.id

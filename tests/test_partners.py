@@ -13,17 +13,14 @@ from tests.factories import add_key, add_partner, bearer
 
 
 def test_an_iban_is_routed_to_the_bank_holding_its_bank_code(database: Database) -> None:
-    add_partner(database, "de Volksbank", bank_codes=["SNSB", "ASNB", "RBRB"])
-    add_partner(database, "Mollie", PartnerType.PSP, bank_codes=["MLLE"])
+    volksbank = add_partner(database, "de Volksbank", bank_codes=["SNSB", "ASNB", "RBRB"])
+    mollie = add_partner(database, "Mollie", PartnerType.PSP, bank_codes=["MLLE"])
     with database.read_only() as session:
-        holder = service.account_holder(session, country_code="NL", bank_code="ASNB")
-        psp = service.account_holder(session, country_code="NL", bank_code="MLLE")
-        nobody = service.account_holder(session, country_code="NL", bank_code="ABNA")
-        foreign = service.account_holder(session, country_code="BE", bank_code="ASNB")
-    assert holder is not None and holder.name == "de Volksbank"
-    assert psp is not None and psp.name == "Mollie"
-    assert nobody is None
-    assert foreign is None
+        directory = service.directory(session)
+    assert directory.account_holder("NL", "ASNB") == volksbank
+    assert directory.account_holder("NL", "MLLE") == mollie
+    assert directory.account_holder("NL", "ABNA") is None
+    assert directory.account_holder("BE", "ASNB") is None
 
 
 @pytest.mark.parametrize(
@@ -42,8 +39,21 @@ def test_a_number_is_routed_by_the_longest_matching_range(
     add_partner(database, "Operator B", PartnerType.TELECOM, number_ranges=["+316133"])
     add_partner(database, "Operator C", PartnerType.TELECOM, number_ranges=["+3161399"])
     with database.read_only() as session:
-        found = service.number_holder(session, e164=number)
-    assert (found.name if found else None) == holder
+        directory = service.directory(session)
+    found = directory.number_holder(number)
+    assert (directory.names[found] if found else None) == holder
+
+
+def test_a_domain_is_routed_to_its_owner(database: Database) -> None:
+    marketplace = add_partner(
+        database, "Marktplaats", PartnerType.MARKETPLACE, domains=["www.Marktplaats.nl"]
+    )
+    with database.read_only() as session:
+        directory = service.directory(session)
+    assert directory.domain_holder("marktplaats.nl") == marketplace
+    assert directory.domain_holder("marktplaats-veilig.nl") is None
+    assert directory.of_type(PartnerType.MARKETPLACE) == [marketplace]
+    assert directory.named("Marktplaats") == marketplace
 
 
 def test_a_bank_code_belongs_to_one_partner_only(database: Database) -> None:

@@ -19,6 +19,8 @@ from fraudlink.crypto import installation_keys
 from fraudlink.database import Database
 from fraudlink.identifiers import api as identifiers_api
 from fraudlink.partners import api as partners_api
+from fraudlink.reports import api as reports_api
+from fraudlink.reports import pages as reports_pages
 from fraudlink.settings import Settings
 from fraudlink.web import health, problems
 from fraudlink.web import pages as web_pages
@@ -75,9 +77,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         access_api.router,
         audit_api.router,
         identifiers_api.router,
+        reports_api.router,
         web_pages.router,
         access_pages.router,
         audit_pages.router,
+        reports_pages.router,
     ):
         app.include_router(router)
     logging.getLogger("fraudlink").setLevel(settings.log_level)

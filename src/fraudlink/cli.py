@@ -14,6 +14,7 @@ from fraudlink.demo import cli as demo_cli
 from fraudlink.identifiers import cli as identifiers_cli
 from fraudlink.migrations import create_revision, is_current, upgrade
 from fraudlink.partners import cli as partners_cli
+from fraudlink.reports import cli as reports_cli
 from fraudlink.settings import Settings
 
 app = typer.Typer(
@@ -70,6 +71,7 @@ app.add_typer(partners_cli.app, name="partners")
 app.add_typer(access_cli.app, name="keys")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(identifiers_cli.app, name="identifiers")
+app.add_typer(reports_cli.app, name="reports")
 app.command("demo")(demo_cli.demo)
 
 

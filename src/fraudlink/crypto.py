@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 MASTER_SECRET_BYTES = 32
@@ -70,6 +71,8 @@ class Keys:
     audit: bytes
     session: bytes
     demo: bytes
+    fields: bytes
+    follow_up: bytes
 
     @classmethod
     def from_master_secret(cls, master_secret: bytes) -> Keys:
@@ -78,8 +81,32 @@ class Keys:
             audit=derive_key(master_secret, "audit-chain/v1"),
             session=derive_key(master_secret, "page-session/v1"),
             demo=derive_key(master_secret, "demo-api-keys/v1"),
+            fields=derive_key(master_secret, "field-encryption/v1"),
+            follow_up=derive_key(master_secret, "follow-up-links/v1"),
         )
 
 
 def installation_keys(secret_key_file: Path) -> Keys:
     return Keys.from_master_secret(load_or_create_master_secret(secret_key_file))
+
+
+class FieldCipher:
+    """AES-256-GCM for sensitive text at rest (a victim's story, an account number).
+
+    Each value is bound to a ``context`` (e.g. ``report:FL-2025-000123:narrative``) as
+    associated data: a ciphertext copied into another record, or another column, no longer
+    decrypts, so a database editor cannot move a story from one report to another unnoticed.
+    """
+
+    NONCE_BYTES = 12
+
+    def __init__(self, key: bytes) -> None:
+        self._aead = AESGCM(key)
+
+    def encrypt(self, plaintext: str, *, context: str) -> bytes:
+        nonce = os.urandom(self.NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, plaintext.encode(), context.encode())
+
+    def decrypt(self, blob: bytes, *, context: str) -> str:
+        nonce, ciphertext = blob[: self.NONCE_BYTES], blob[self.NONCE_BYTES :]
+        return self._aead.decrypt(nonce, ciphertext, context.encode()).decode()

@@ -30,8 +30,11 @@ class DomainError(Exception):
         return self.message()
 
 
-class InvalidInput(DomainError):
-    """The caller's input is wrong; ``field`` names which part."""
+class InvalidInput(DomainError, ValueError):
+    """The caller's input is wrong; ``field`` names which part.
+
+    Also a ValueError, so a pydantic validator may raise it and keep its translated message.
+    """
 
     kind = "invalid"
 

@@ -46,6 +46,16 @@ class Settings(BaseSettings):
         description="Address at which people and partners reach this installation; used in links.",
     )
 
+    police_threshold_cents: int = Field(
+        default=100_000,
+        ge=0,
+        description="Reports with a total loss from this amount (in euro cents) go to the police.",
+    )
+    identity_fraud_desk: str = Field(
+        default="Centraal Meldpunt Identiteitsfraude",
+        description="Name of the partner that receives every identity-fraud report.",
+    )
+
     @field_validator("public_base_url")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:

@@ -15,7 +15,7 @@ from fraudlink.access.service import Principal
 from fraudlink.audit import service as audit_service
 from fraudlink.errors import DomainError, Unauthenticated
 from fraudlink.partners.models import Partner
-from fraudlink.web.dependencies import CsrfDep, LanguageDep, SessionDep
+from fraudlink.web.dependencies import CsrfDep, LanguageDep, SessionDep, ensure_csrf_token
 from fraudlink.web.navigation import local_path
 from fraudlink.web.templating import render
 
@@ -25,13 +25,9 @@ SignedIn = Annotated[Principal, Depends(require_page())]
 KeyManager = Annotated[Principal, Depends(require_page(Permission.KEY_MANAGE))]
 
 
-def _ensure_csrf_token(request: Request) -> None:
-    request.session.setdefault("csrf", secrets.token_urlsafe(32))
-
-
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_form(request: Request, next: str = "/account", ended: bool = False) -> HTMLResponse:
-    _ensure_csrf_token(request)
+    ensure_csrf_token(request)
     return render(request, "sign_in.html", {"next": local_path(next), "ended": ended})
 
 

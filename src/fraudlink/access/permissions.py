@@ -19,20 +19,27 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"  # read the own organisation's audit entries
     AUDIT_READ_ALL = "audit:read_all"  # read every partner's audit entries
     IDENTIFIER_PARSE = "identifier:parse"  # normalise values and receive their pseudonym tokens
+    REPORT_SUBMIT = "report:submit"  # submit victims' reports (reporting points)
+    REPORT_READ = "report:read"  # read the reports routed to the own organisation
+    REPORT_READ_NARRATIVE = "report:read_narrative"  # read the victim's own words
 
 
 _EVERY_PARTNER = frozenset({Permission.PARTNER_READ, Permission.KEY_MANAGE, Permission.AUDIT_READ})
-_OPERATIONAL = _EVERY_PARTNER | {Permission.IDENTIFIER_PARSE}
+_OPERATIONAL = _EVERY_PARTNER | {Permission.IDENTIFIER_PARSE, Permission.REPORT_READ}
+# Reporting points take reports from victims and may read the victim's story; banks, operators
+# and marketplaces act on the identifiers and payments only.
+_CASEWORK = _OPERATIONAL | {Permission.REPORT_READ_NARRATIVE}
+_REPORTING_POINT = _CASEWORK | {Permission.REPORT_SUBMIT}
 
 GRANTS: Mapping[PartnerType, frozenset[Permission]] = {
     PartnerType.BANK: _OPERATIONAL,
     PartnerType.PSP: _OPERATIONAL,
     PartnerType.TELECOM: _OPERATIONAL,
     PartnerType.MARKETPLACE: _OPERATIONAL,
-    PartnerType.POLICE: _OPERATIONAL,
-    PartnerType.PROSECUTION: _OPERATIONAL,
-    PartnerType.HELPDESK: _OPERATIONAL,
-    PartnerType.VICTIM_SUPPORT: _OPERATIONAL,
+    PartnerType.POLICE: _REPORTING_POINT,
+    PartnerType.PROSECUTION: _CASEWORK,
+    PartnerType.HELPDESK: _REPORTING_POINT,
+    PartnerType.VICTIM_SUPPORT: _REPORTING_POINT,
     # Researchers work with figures, not with tokens that would let them link people's records.
     PartnerType.RESEARCH: _EVERY_PARTNER,
     # The programme oversees the partnership, so it may read everyone's audit trail.

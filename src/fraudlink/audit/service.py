@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from fraudlink.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
@@ -35,6 +35,17 @@ class Actor:
 PUBLIC = Actor(name="public")
 
 
+@dataclass(frozen=True)
+class Event:
+    """One thing to record; see ``record`` for what ``details`` may hold."""
+
+    actor: Actor
+    action: str
+    subject_type: str | None = None
+    subject_id: str | int | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
 def record(
     session: Session,
     *,
@@ -43,44 +54,55 @@ def record(
     subject_type: str | None = None,
     subject_id: str | int | None = None,
     details: Mapping[str, Any] | None = None,
-) -> AuditEntry:
+) -> None:
     """Append an entry in the caller's transaction: it commits or vanishes with the work it records.
 
     ``details`` must be JSON of strings, integers, booleans and nulls (floats may not survive a
     database round trip bit for bit) and must never hold a raw identifier: use its token.
     """
+    record_many(session, [Event(actor, action, subject_type, subject_id, details or {})])
+
+
+def record_many(session: Session, events: Sequence[Event]) -> None:
+    """Append several entries under one lock of the chain head: bulk work stays fast."""
+    if not events:
+        return
     head = session.scalars(
         select(AuditChainHead).with_for_update().execution_options(populate_existing=True)
     ).one()
-    entry = AuditEntry(
-        id=head.last_entry_id + 1,
-        occurred_at=utcnow(),
-        partner_id=actor.partner_id,
-        actor=actor.name,
-        action=action,
-        subject_type=subject_type,
-        subject_id=None if subject_id is None else str(subject_id),
-        details=dict(details or {}),
-        previous_hash=head.last_hash,
-    )
-    entry.entry_hash = _seal(keys_of(session).audit, _content(entry))
-    head.last_entry_id = entry.id
-    head.last_hash = entry.entry_hash
-    session.add(entry)
-    return entry
+    key = keys_of(session).audit
+    occurred_at = utcnow()
+    rows = []
+    for event in events:
+        row: dict[str, Any] = {
+            "id": head.last_entry_id + 1,
+            "occurred_at": occurred_at,
+            "partner_id": event.actor.partner_id,
+            "actor": event.actor.name,
+            "action": event.action,
+            "subject_type": event.subject_type,
+            "subject_id": None if event.subject_id is None else str(event.subject_id),
+            "details": dict(event.details),
+            "previous_hash": head.last_hash,
+        }
+        row["entry_hash"] = _seal(key, _content(row))
+        head.last_entry_id = row["id"]
+        head.last_hash = row["entry_hash"]
+        rows.append(row)
+    session.execute(insert(AuditEntry), rows)
 
 
-def _content(entry: AuditEntry | Row[Any]) -> dict[str, Any]:
+def _content(entry: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "id": entry.id,
-        "occurred_at": entry.occurred_at.isoformat(timespec="microseconds"),
-        "partner_id": entry.partner_id,
-        "actor": entry.actor,
-        "action": entry.action,
-        "subject_type": entry.subject_type,
-        "subject_id": entry.subject_id,
-        "details": entry.details,
-        "previous_hash": entry.previous_hash,
+        "id": entry["id"],
+        "occurred_at": entry["occurred_at"].isoformat(timespec="microseconds"),
+        "partner_id": entry["partner_id"],
+        "actor": entry["actor"],
+        "action": entry["action"],
+        "subject_type": entry["subject_type"],
+        "subject_id": entry["subject_id"],
+        "details": entry["details"],
+        "previous_hash": entry["previous_hash"],
     }
 
 
@@ -119,7 +141,7 @@ def verify(session: Session) -> ChainReport:
         if row.id != expected_id:
             return ChainReport(checked, expected_id, "entry_missing", {"entry_id": expected_id})
         if row.previous_hash != previous_hash or not hmac.compare_digest(
-            row.entry_hash, _seal(key, _content(row))
+            row.entry_hash, _seal(key, _content(row._mapping))
         ):
             return ChainReport(checked, row.id, "entry_changed", {"entry_id": row.id})
         previous_hash = row.entry_hash

@@ -39,6 +39,7 @@ class PartnerSpec:
     type: PartnerType
     bank_codes: tuple[str, ...]
     number_ranges: tuple[str, ...]
+    domains: tuple[str, ...]
 
 
 def _partner_specs() -> list[PartnerSpec]:
@@ -50,6 +51,7 @@ def _partner_specs() -> list[PartnerSpec]:
             type=PartnerType(entry["type"]),
             bank_codes=tuple(entry.get("bank_codes", ())),
             number_ranges=tuple(entry.get("number_ranges", ())),
+            domains=tuple(entry.get("domains", ())),
         )
         for entry in entries
     ]
@@ -68,6 +70,7 @@ def load(session: Session, *, actor: Actor) -> Sequence[DemoPartner]:
                 partner_type=spec.type,
                 bank_codes=spec.bank_codes,
                 number_ranges=spec.number_ranges,
+                domains=spec.domains,
                 actor=actor,
             )
         material = KeyMaterial.derived(demo_key, spec.name)

@@ -29,6 +29,10 @@ def add(
         list[str] | None,
         typer.Option(help="A number range it holds (telecom): +31612. Repeatable."),
     ] = None,
+    domain: Annotated[
+        list[str] | None,
+        typer.Option(help="A web domain it owns: marktplaats.nl. Repeatable."),
+    ] = None,
 ) -> None:
     """Register a partner organisation."""
     with open_database().transaction() as session:
@@ -38,6 +42,7 @@ def add(
             partner_type=partner_type,
             bank_codes=bank_code or [],
             number_ranges=number_range or [],
+            domains=domain or [],
             actor=Actor.operator(),
         )
         say("partners.added", name=partner.name, type=partner.type.value)
@@ -53,12 +58,13 @@ def list_partners(
     if as_json:
         print_json(json.dumps([partner.model_dump(mode="json") for partner in partners], indent=2))
         return
-    table = Table("name", "type", "bank codes", "number ranges")
+    table = Table("name", "type", "bank codes", "number ranges", "domains")
     for partner in partners:
         table.add_row(
             partner.name,
             partner.type.value,
             ", ".join(f"{code.bank_code} ({code.bic or '?'})" for code in partner.bank_codes),
             ", ".join(partner.number_ranges),
+            ", ".join(partner.domains),
         )
     console.print(table)

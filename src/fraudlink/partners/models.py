@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fraudlink.database import Base, utcnow
+from fraudlink.database import Base, string_enum, utcnow
 
 
 class PartnerType(StrEnum):
@@ -32,16 +32,7 @@ class Partner(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    type: Mapped[PartnerType] = mapped_column(
-        Enum(
-            PartnerType,
-            native_enum=False,
-            create_constraint=True,
-            length=32,
-            values_callable=lambda kinds: [kind.value for kind in kinds],
-            name="partner_type",
-        )
-    )
+    type: Mapped[PartnerType] = mapped_column(string_enum(PartnerType, "partner_type"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     bank_codes: Mapped[list[PartnerBankCode]] = relationship(
@@ -49,6 +40,9 @@ class Partner(Base):
     )
     number_ranges: Mapped[list[PartnerNumberRange]] = relationship(
         back_populates="partner", cascade="all, delete-orphan", order_by="PartnerNumberRange.prefix"
+    )
+    domains: Mapped[list[PartnerDomain]] = relationship(
+        back_populates="partner", cascade="all, delete-orphan", order_by="PartnerDomain.domain"
     )
 
 
@@ -77,3 +71,18 @@ class PartnerNumberRange(Base):
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
 
     partner: Mapped[Partner] = relationship(back_populates="number_ranges")
+
+
+class PartnerDomain(Base):
+    """A registrable domain (``marktplaats.nl``) that belongs to a partner.
+
+    Reports that name a web address or e-mail address on it are routed to that partner.
+    """
+
+    __tablename__ = "partner_domains"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+
+    partner: Mapped[Partner] = relationship(back_populates="domains")

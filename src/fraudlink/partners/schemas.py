@@ -20,6 +20,7 @@ class PartnerOut(BaseModel):
     type: PartnerType
     bank_codes: list[BankCodeOut]
     number_ranges: list[str]
+    domains: list[str]
     created_at: datetime
 
     @classmethod
@@ -32,6 +33,7 @@ class PartnerOut(BaseModel):
                 for code in partner.bank_codes
             ],
             number_ranges=[number_range.prefix for number_range in partner.number_ranges],
+            domains=[owned.domain for owned in partner.domains],
             created_at=partner.created_at,
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session, selectinload
 from fraudlink.audit import service as audit_service
 from fraudlink.audit.service import Actor
 from fraudlink.errors import Conflict, InvalidInput, NotFound
+from fraudlink.identifiers import IdentifierKind, InvalidIdentifier, parse
 from fraudlink.identifiers.banks import bank_by_code
 from fraudlink.partners.models import (
     ACCOUNT_HOLDING_TYPES,
     Partner,
     PartnerBankCode,
+    PartnerDomain,
     PartnerNumberRange,
     PartnerType,
 )
@@ -45,6 +47,15 @@ def parse_bank_code(text: str) -> BankCode:
     return BankCode(country, match["code"], bank.bic if bank else None)
 
 
+def parse_domain(text: str) -> str:
+    """The registrable domain a partner owns: "www.Marktplaats.nl" is "marktplaats.nl"."""
+    try:
+        domain = parse(text, IdentifierKind.DOMAIN)
+    except InvalidIdentifier as error:
+        raise InvalidInput(f"identifiers.{error.code}", field="domains", **error.params) from None
+    return str(domain.details["registrable_domain"])
+
+
 def parse_number_prefix(text: str) -> str:
     prefix = re.sub(r"[\s-]", "", text)
     if _NUMBER_PREFIX.fullmatch(prefix) is None:
@@ -59,9 +70,10 @@ def create(
     partner_type: PartnerType,
     bank_codes: Sequence[str] = (),
     number_ranges: Sequence[str] = (),
+    domains: Sequence[str] = (),
     actor: Actor,
 ) -> Partner:
-    """Register a partner; bank codes and number ranges as people write them ("ABNA", "+31 612")."""
+    """Register a partner; what it holds as people write it ("ABNA", "+31 612", "Marktplaats.nl")."""
     name = name.strip()
     if not name:
         raise InvalidInput("partners.name_missing", field="name")
@@ -75,6 +87,7 @@ def create(
         raise Conflict("partners.name_taken", field="name", name=name)
     codes = [parse_bank_code(code) for code in bank_codes]
     prefixes = [parse_number_prefix(prefix) for prefix in number_ranges]
+    owned_domains = [parse_domain(domain) for domain in domains]
     partner = Partner(
         name=name,
         type=partner_type,
@@ -83,6 +96,7 @@ def create(
             for code in codes
         ],
         number_ranges=[PartnerNumberRange(prefix=prefix) for prefix in prefixes],
+        domains=[PartnerDomain(domain=domain) for domain in owned_domains],
     )
     session.add(partner)
     try:
@@ -100,6 +114,7 @@ def create(
             "type": partner_type.value,
             "bank_codes": [f"{code.country_code}:{code.bank_code}" for code in codes],
             "number_ranges": prefixes,
+            "domains": owned_domains,
         },
     )
     return partner
@@ -108,7 +123,11 @@ def create(
 def list_all(session: Session) -> Sequence[Partner]:
     return session.scalars(
         select(Partner)
-        .options(selectinload(Partner.bank_codes), selectinload(Partner.number_ranges))
+        .options(
+            selectinload(Partner.bank_codes),
+            selectinload(Partner.number_ranges),
+            selectinload(Partner.domains),
+        )
         .order_by(Partner.type, Partner.name)
     ).all()
 
@@ -124,22 +143,52 @@ def get_by_name(session: Session, *, name: str) -> Partner:
     return partner
 
 
-def account_holder(session: Session, *, country_code: str, bank_code: str) -> Partner | None:
-    """The bank or PSP that holds accounts with this bank code, to route an IBAN to."""
-    return session.scalar(
-        select(Partner)
-        .join(PartnerBankCode)
-        .where(PartnerBankCode.country_code == country_code, PartnerBankCode.bank_code == bank_code)
-    )
+@dataclass(frozen=True)
+class Directory:
+    """Who holds what, in memory: routing a report asks it many times and the database once."""
+
+    names: Mapping[int, str]
+    types: Mapping[int, PartnerType]
+    by_bank_code: Mapping[tuple[str, str], int]
+    by_number_prefix: Mapping[str, int]
+    by_domain: Mapping[str, int]
+
+    def account_holder(self, country_code: str, bank_code: str) -> int | None:
+        """The bank or PSP that holds accounts with this bank code, to route an IBAN to."""
+        return self.by_bank_code.get((country_code, bank_code))
+
+    def number_holder(self, e164: str) -> int | None:
+        """The operator whose longest registered prefix covers this E.164 number."""
+        for length in range(len(e164), 1, -1):
+            holder = self.by_number_prefix.get(e164[:length])
+            if holder is not None:
+                return holder
+        return None
+
+    def domain_holder(self, registrable_domain: str) -> int | None:
+        return self.by_domain.get(registrable_domain)
+
+    def of_type(self, partner_type: PartnerType) -> list[int]:
+        return sorted(id_ for id_, kind in self.types.items() if kind is partner_type)
+
+    def named(self, name: str) -> int | None:
+        return next((id_ for id_, known in self.names.items() if known == name), None)
 
 
-def number_holder(session: Session, *, e164: str) -> Partner | None:
-    """The operator whose longest registered prefix covers this E.164 number."""
-    prefixes = [e164[:length] for length in range(len(e164), 1, -1)]
-    return session.scalar(
-        select(Partner)
-        .join(PartnerNumberRange)
-        .where(PartnerNumberRange.prefix.in_(prefixes))
-        .order_by(PartnerNumberRange.prefix.desc())  # of nested prefixes, the longest sorts first
-        .limit(1)
+def directory(session: Session) -> Directory:
+    partners = list_all(session)
+    return Directory(
+        names={partner.id: partner.name for partner in partners},
+        types={partner.id: partner.type for partner in partners},
+        by_bank_code={
+            (code.country_code, code.bank_code): partner.id
+            for partner in partners
+            for code in partner.bank_codes
+        },
+        by_number_prefix={
+            number_range.prefix: partner.id
+            for partner in partners
+            for number_range in partner.number_ranges
+        },
+        by_domain={owned.domain: partner.id for partner in partners for owned in partner.domains},
     )

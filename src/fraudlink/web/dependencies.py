@@ -53,6 +53,11 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 LanguageDep = Annotated[Language, Depends(get_language)]
 
 
+def ensure_csrf_token(request: Request) -> None:
+    """Give the visitor's session a form token, for a page that shows a form."""
+    request.session.setdefault("csrf", secrets.token_urlsafe(32))
+
+
 async def verify_csrf(request: Request) -> None:
     """Refuse a page form whose token does not match the session's (cross-site request forgery).
 

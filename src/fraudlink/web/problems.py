@@ -20,10 +20,10 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from fraudlink.errors import DomainError
-from fraudlink.i18n import Language, MissingMessageError, translate
-from fraudlink.identifiers import InvalidIdentifier
+from fraudlink.i18n import MissingMessageError, translate
 from fraudlink.web.dependencies import get_language, get_settings
 from fraudlink.web.templating import render
+from fraudlink.web.validation import describe_errors
 
 PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
 
@@ -46,8 +46,6 @@ STATUS_OF_KIND: Final[Mapping[str, int]] = {
     "forbidden": 403,
     "unauthenticated": 401,
 }
-# Locations FastAPI reports that a caller need not be told about: "body.iban" is just "iban".
-_LOCATION_PREFIXES: Final = frozenset({"body", "query", "path", "header", "cookie"})
 
 
 class FieldError(BaseModel):
@@ -115,34 +113,9 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
-def _field_name(location: Sequence[str | int]) -> str:
-    parts = list(location)
-    if parts and parts[0] in _LOCATION_PREFIXES and len(parts) > 1:
-        parts = parts[1:]
-    return ".".join(str(part) for part in parts)
-
-
-def _validation_message(error: Mapping[str, Any], language: Language) -> tuple[str, str]:
-    """The code and the reader-language message of one pydantic error."""
-    cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, InvalidIdentifier):
-        return cause.code, cause.message(language)
-    if isinstance(cause, DomainError):
-        return cause.message_key.rsplit(".", 1)[-1], cause.message(language)
-    code = str(error["type"])
-    try:
-        return code, translate(f"web.validation_{code}", language, **(error.get("ctx") or {}))
-    except (MissingMessageError, KeyError, IndexError):
-        return code, str(error["msg"])
-
-
 async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    language = get_language(request)
-    errors = []
-    for error in exc.errors():
-        code, message = _validation_message(error, language)
-        errors.append({"field": _field_name(error["loc"]), "code": code, "message": message})
+    errors = describe_errors(exc.errors(), get_language(request))
     detail = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
     return problem_response(request, status=422, detail=detail, errors=errors)
 
