@@ -13,6 +13,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from fraudlink import __version__
 from fraudlink.access import api as access_api
 from fraudlink.access import pages as access_pages
+from fraudlink.advice import api as advice_api
+from fraudlink.advice import pages as advice_pages
 from fraudlink.audit import api as audit_api
 from fraudlink.audit import pages as audit_pages
 from fraudlink.crypto import installation_keys
@@ -78,10 +80,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_api.router,
         identifiers_api.router,
         reports_api.router,
+        advice_api.router,
         web_pages.router,
         access_pages.router,
         audit_pages.router,
         reports_pages.router,
+        advice_pages.router,
     ):
         app.include_router(router)
     logging.getLogger("fraudlink").setLevel(settings.log_level)

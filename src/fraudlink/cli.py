@@ -8,6 +8,7 @@ import typer
 import uvicorn
 
 from fraudlink.access import cli as access_cli
+from fraudlink.advice import cli as advice_cli
 from fraudlink.audit import cli as audit_cli
 from fraudlink.console import CommandGroup, fail, say
 from fraudlink.demo import cli as demo_cli
@@ -72,6 +73,7 @@ app.add_typer(access_cli.app, name="keys")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(identifiers_cli.app, name="identifiers")
 app.add_typer(reports_cli.app, name="reports")
+app.add_typer(advice_cli.app, name="advice")
 app.command("demo")(demo_cli.demo)
 
 

@@ -14,6 +14,10 @@ from fraudlink.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/advice", tags=["advice"], responses=problem_responses(422))
 
+# Validate the rules when the app is built, not at the first victim's request: a broken
+# rules.yaml stops the start with a message that names the step and the field at fault.
+service.rules()
+
 # Ten years: older fraud still gets advice (evidence, victim support), but no value so large
 # that it is surely a mistake, and never infinity.
 MAX_HOURS_SINCE: Final = 10 * 365 * 24

@@ -15,7 +15,7 @@ from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from fraudlink.advice.models import AdviceGiven, AdviceOutcome
-from fraudlink.database import utcnow
+from fraudlink.database import table_of, utcnow
 
 
 def record_plans(session: Session, plans: Mapping[int, Sequence[str]]) -> None:
@@ -26,7 +26,7 @@ def record_plans(session: Session, plans: Mapping[int, Sequence[str]]) -> None:
         for position, step_id in enumerate(step_ids)
     ]
     if rows:
-        session.execute(insert(AdviceGiven), rows)
+        session.execute(insert(table_of(AdviceGiven)), rows)
 
 
 def plan_of(session: Session, *, report_id: int) -> list[str]:
@@ -106,6 +106,15 @@ class Group:
     def money_back_share(self) -> float | None:
         return self.money_back / self.with_outcome if self.with_outcome else None
 
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "reports": self.reports,
+            "with_outcome": self.with_outcome,
+            "money_back": self.money_back,
+            "money_back_share": self.money_back_share,
+            "amount_back_cents": self.amount_back_cents,
+        }
+
 
 @dataclass(frozen=True)
 class StepEffect:
@@ -119,6 +128,18 @@ class StepEffect:
     @property
     def followed_share(self) -> float | None:
         return self.followed.reports / self.answered if self.answered else None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "step_id": self.step_id,
+            "shown": self.shown,
+            "answered": self.answered,
+            "followed": self.followed.reports,
+            "followed_share": self.followed_share,
+            "advice_clear": self.advice_clear,
+            "outcome_if_followed": self.followed.as_dict(),
+            "outcome_if_not_followed": self.not_followed.as_dict(),
+        }
 
 
 def effectiveness(session: Session) -> list[StepEffect]:
@@ -140,9 +161,9 @@ def effectiveness(session: Session) -> list[StepEffect]:
     ).all()
     empty = Group(0, 0, 0, 0)
     groups: dict[str, dict[bool | None, tuple[Group, int]]] = {}
-    for step_id, followed, count, with_outcome, money_back, amount, clear in rows:
-        group = Group(count, with_outcome, money_back, int(amount))
-        groups.setdefault(step_id, {})[followed] = (group, clear)
+    for step_id, answer, count, with_outcome, money_back, amount, clear in rows:
+        group = Group(count, with_outcome, money_back, int(amount or 0))
+        groups.setdefault(step_id, {})[answer] = (group, clear)
     effects = []
     for step_id, by_answer in sorted(groups.items()):
         followed, clear_followed = by_answer.get(True, (empty, 0))

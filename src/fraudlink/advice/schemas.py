@@ -36,7 +36,7 @@ class AdvicePlan(BaseModel):
     fraud_type: FraudType
     rules_version: str = Field(
         description="The version of the rules that made this plan; store it with the plan.",
-        examples=["5b5fd4151ec5"],
+        examples=["f4f20eb7a446"],
     )
     steps: list[AdviceStep] = Field(description="Most urgent first; no step twice.")
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -236,13 +237,42 @@ class RuleBook:
     contacts: Mapping[str, ContactRule] = field(hash=False)
 
     def plan(self, situation: Situation, language: Language = DEFAULT_LANGUAGE) -> list[Step]:
+        return list(self._plan(self._canonical(situation), language))
+
+    @cached_property
+    def _hour_thresholds(self) -> tuple[float, ...]:
+        limits = {
+            limit
+            for rule in self.steps
+            for condition in rule.when
+            for limit in (condition.within_hours, condition.after_hours)
+            if limit is not None
+        }
+        return tuple(sorted(limits))
+
+    def _canonical(self, situation: Situation) -> Situation:
+        """The same situation with its hours moved onto a threshold of the rules.
+
+        Rules compare hours only with their thresholds, so every time between two thresholds
+        gives the same plan; canonical situations let ``_plan`` be cached, which the bulk import
+        of a hundred thousand reports needs.
+        """
+        hours, limits = situation.hours_since, self._hour_thresholds
+        if hours is None or not limits:
+            return situation
+        above = bisect_left(limits, hours)  # thresholds below ``hours``: those it is "after"
+        canonical = limits[above] if above < len(limits) else limits[-1] + 1
+        return replace(situation, hours_since=canonical)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one rule book per process, cached for its lifetime
+    def _plan(self, situation: Situation, language: Language) -> tuple[Step, ...]:
         applicable = [rule for rule in self.steps if rule.applies_to(situation)]
         superseded = {step_id for rule in applicable for step_id in rule.supersedes}
         chosen = sorted(
             (rule for rule in applicable if rule.id not in superseded),
             key=lambda rule: rule.sort_key,
         )
-        return [rule.in_language(language) for rule in chosen]
+        return tuple(rule.in_language(language) for rule in chosen)
 
 
 # Loading and validation
@@ -294,7 +324,9 @@ def _text(value: object, where: _Where) -> str:
     return " ".join(value.split())
 
 
-def _texts(raw: Mapping[str, Any], where: _Where) -> dict[Language, str]:
+def _texts(raw: Mapping[str, Any], where: _Where, *, translated: bool) -> dict[Language, str]:
+    """The text in every language; ``translated`` refuses a copy of the first language (a name,
+    such as a contact's, may be the same in every language)."""
     texts: dict[Language, str] = {}
     for language in LANGUAGES:
         if language not in raw:
@@ -304,7 +336,7 @@ def _texts(raw: Mapping[str, Any], where: _Where) -> dict[Language, str]:
         texts[language] = _text(raw[language], where.at(f"field {language!r}"))
     first, *others = LANGUAGES
     for language in others:
-        if texts[language] == texts[first]:
+        if translated and texts[language] == texts[first]:
             raise where.at(f"field {language!r}").fail(f"is the same as {first!r}; translate it")
     return texts
 
@@ -432,19 +464,20 @@ def _contact(key: str, value: object, where: _Where) -> ContactRule:
         raise where.at("field 'url'").fail(f"{url!r} is not an https:// address")
     if phone is None and url is None:
         raise where.fail("needs a phone number, a web address or both")
-    return ContactRule(key=key, names=_texts(raw, where), phone=phone, url=url)
+    return ContactRule(key=key, names=_texts(raw, where, translated=False), phone=phone, url=url)
 
 
 def _step(
     value: object, position: int, where: _Where, contacts: Mapping[str, ContactRule]
 ) -> StepRule:
+    step_id = value.get("id") if isinstance(value, dict) else None
+    if isinstance(step_id, str) and _STEP_ID.fullmatch(step_id):
+        where = _Where(where.file, f"step {step_id!r}")  # by name, once it has a good one
     raw = _mapping(value, where, _STEP_KEYS | set(LANGUAGES))
-    step_id = raw.get("id")
     if not isinstance(step_id, str) or not _STEP_ID.fullmatch(step_id):
         raise where.at("field 'id'").fail(
             f"{step_id!r} is not a step id: lower-case words joined by hyphens, e.g. call-bank-now"
         )
-    where = _Where(where.file, f"step {step_id!r}")
     for name in ("urgency", "priority", "when"):
         if name not in raw:
             raise where.at(f"field {name!r}").fail("is missing")
@@ -474,7 +507,7 @@ def _step(
         id=step_id,
         urgency=Urgency(raw["urgency"]),
         priority=priority,
-        texts=_texts(raw, where),
+        texts=_texts(raw, where, translated=True),
         contact=contact,
         when=_when(raw["when"], where.at("field 'when'")),
         supersedes=supersedes,

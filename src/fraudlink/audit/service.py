@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from fraudlink.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
-from fraudlink.database import keys_of, utcnow
+from fraudlink.database import keys_of, table_of, utcnow
 
 VERIFY_BATCH_SIZE = 5_000
 
@@ -89,7 +89,7 @@ def record_many(session: Session, events: Sequence[Event]) -> None:
         head.last_entry_id = row["id"]
         head.last_hash = row["entry_hash"]
         rows.append(row)
-    session.execute(insert(AuditEntry), rows)
+    session.execute(insert(table_of(AuditEntry)), rows)
 
 
 def _content(entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,7 +141,7 @@ def verify(session: Session) -> ChainReport:
         if row.id != expected_id:
             return ChainReport(checked, expected_id, "entry_missing", {"entry_id": expected_id})
         if row.previous_hash != previous_hash or not hmac.compare_digest(
-            row.entry_hash, _seal(key, _content(row._mapping))
+            row.entry_hash, _seal(key, _content(dict(row._mapping)))
         ):
             return ChainReport(checked, row.id, "entry_changed", {"entry_id": row.id})
         previous_hash = row.entry_hash

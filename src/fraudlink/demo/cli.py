@@ -7,12 +7,19 @@ import typer
 from fraudlink.audit.service import Actor
 from fraudlink.console import open_database, say
 from fraudlink.demo import service
+from fraudlink.reports.service import RoutingPolicy
+from fraudlink.settings import Settings
 
 
 def demo() -> None:
     """Load deterministic demo data (a second run changes nothing) and print the demo API keys."""
-    with open_database().transaction() as session:
+    settings = Settings()
+    database = open_database(settings)
+    with database.transaction() as session:
         partners = service.load(session, actor=Actor.operator())
+    reports = service.load_reports(
+        database, actor=Actor.operator(), policy=RoutingPolicy.from_settings(settings)
+    )
     # Plain lines rather than a table: a key cut off or wrapped by a table cannot be copied.
     say("demo.keys_heading")
     width = max(len(partner.name) for partner in partners)
@@ -20,3 +27,4 @@ def demo() -> None:
         revoked = " (revoked)" if partner.key_revoked else ""
         typer.echo(f"  {partner.name:<{width}}  {partner.type.value:<14}  {partner.key}{revoked}")
     say("demo.loaded", count=len(partners))
+    say("demo.reports_loaded", imported=reports.imported, present=reports.already_present)

@@ -11,18 +11,27 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from random import Random
 
 from sqlalchemy.orm import Session
 
 from fraudlink.access import service as access_service
 from fraudlink.access.service import KeyMaterial
+from fraudlink.advice import outcomes as advice_outcomes
 from fraudlink.audit.service import Actor
-from fraudlink.database import keys_of
+from fraudlink.database import Database, keys_of
+from fraudlink.demo.reports import SEED, demo_reports
 from fraudlink.partners import service as partner_service
 from fraudlink.partners.models import PartnerType
+from fraudlink.reports import importing
+from fraudlink.reports import service as report_service
+from fraudlink.reports.importing import ImportSummary
+from fraudlink.reports.service import RoutingPolicy
 
 PARTNERS_FILE = Path(__file__).parent / "partners.toml"
 DEMO_KEY_LABEL = "Demo key"
+DEMO_REPORTING_POINT = "Fraudehelpdesk"
+FOLLOW_UP_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -88,3 +97,42 @@ def load(session: Session, *, actor: Actor) -> Sequence[DemoPartner]:
             DemoPartner(spec.name, partner.type, material.token, key.revoked_at is not None)
         )
     return loaded
+
+
+def load_reports(database: Database, *, actor: Actor, policy: RoutingPolicy) -> ImportSummary:
+    """Import the demo reports as the Fraudehelpdesk would (again: nothing twice), and let a
+    share of their victims answer the follow-up questions."""
+    with database.read_only() as session:
+        helpdesk = partner_service.get_by_name(session, name=DEMO_REPORTING_POINT).id
+    rows = ((number, row) for number, row in enumerate(demo_reports(), start=1))
+    summary = importing.import_rows(
+        database, rows, partner_id=helpdesk, actor=actor, policy=policy, language="nl"
+    )
+    with database.transaction() as session:
+        _answer_follow_ups(session, summary.references)
+    return summary
+
+
+def _answer_follow_ups(session: Session, references: Sequence[str]) -> None:
+    """Synthetic answers in which acting fast pays off, as the advice intends: the effectiveness
+    page then has something to show. Real figures come only from real victims."""
+    random = Random(SEED)
+    for reference in references:
+        if random.random() > FOLLOW_UP_SHARE:
+            continue
+        report = report_service.find_by_reference(session, reference=reference)
+        assert report is not None
+        plan = advice_outcomes.plan_of(session, report_id=report.id)
+        followed = {step for step in plan if random.random() < 0.6}
+        chance = 0.45 if "call-bank-now" in followed else 0.15
+        money_back = report.total_loss_cents > 0 and random.random() < chance
+        advice_outcomes.record_follow_up(
+            session,
+            report_id=report.id,
+            followed=followed,
+            money_back=money_back if report.total_loss_cents else None,
+            amount_back_cents=int(report.total_loss_cents * random.uniform(0.3, 1.0))
+            if money_back
+            else None,
+            advice_clear=random.random() < 0.85,
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from schwifty import BIC
 from schwifty.exceptions import SchwiftyException
@@ -14,6 +15,7 @@ class Bank:
     name: str | None
 
 
+@cache  # a few hundred bank codes in the registry; every IBAN parse asks for one
 def bank_by_code(country_code: str, bank_code: str) -> Bank | None:
     """The bank behind a bank code (``"NL"``, ``"ABNA"``), or None when the registry lacks it."""
     try:

@@ -73,7 +73,7 @@ def create(
     domains: Sequence[str] = (),
     actor: Actor,
 ) -> Partner:
-    """Register a partner; what it holds as people write it ("ABNA", "+31 612", "Marktplaats.nl")."""
+    """Register a partner, with what it holds written as people write it ("ABNA", "+31 612")."""
     name = name.strip()
     if not name:
         raise InvalidInput("partners.name_missing", field="name")

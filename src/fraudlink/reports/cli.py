@@ -71,7 +71,9 @@ def import_file(
         if len(summary.bad) > BAD_ROWS_SHOWN:
             typer.echo(
                 translate(
-                    "reports.import_more_bad_rows", language, count=len(summary.bad) - BAD_ROWS_SHOWN
+                    "reports.import_more_bad_rows",
+                    language,
+                    count=len(summary.bad) - BAD_ROWS_SHOWN,
                 ),
                 err=True,
             )

@@ -25,7 +25,7 @@ UNSURE: Final = "unsure"
 _WHOLE_EUROS: Final = re.compile(r"\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
 
 
-class FormErrors(Exception):  # noqa: N818 - not an error of the program: the person's input
+class FormErrors(Exception):
     """The form's fields at fault: ``{input name: message}``, in the order of the form."""
 
     def __init__(self, errors: dict[str, str]) -> None:

@@ -47,6 +47,7 @@ REPORT_COLUMNS: Final = (
     "fraud_type",
     "channel",
     "occurred_at",
+    "reported_at",
     "age_band",
     "victim_iban",
     "aangifte_made",
@@ -104,11 +105,23 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     columns = set(reader.fieldnames or ())
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     if missing:
-        raise InvalidInput("reports.import_missing_columns", field="file", columns=", ".join(missing))
+        raise InvalidInput(
+            "reports.import_missing_columns", field="file", columns=", ".join(missing)
+        )
     unknown = sorted(columns - CSV_COLUMNS)
     if unknown:
-        raise InvalidInput("reports.import_unknown_columns", field="file", columns=", ".join(unknown))
-    return ((reader.line_num, _from_csv(row)) for row in reader)
+        raise InvalidInput(
+            "reports.import_unknown_columns", field="file", columns=", ".join(unknown)
+        )
+    return _numbered(reader)
+
+
+def _numbered(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows with the line each starts on (a quoted narrative may span several lines)."""
+    start = reader.line_num + 1
+    for row in reader:
+        yield start, _from_csv(row)
+        start = reader.line_num + 1
 
 
 def _from_csv(row: Mapping[str, str | None]) -> dict[str, Any]:
@@ -201,7 +214,11 @@ def _validate(
 ) -> ReportIn | None:
     if row.get("__invalid_json__"):
         error = InvalidInput("reports.import_invalid_json")
-        summary.bad.append(BadRow(line, [{"field": "", "code": "json_invalid", "message": error.message(language)}]))
+        summary.bad.append(
+            BadRow(
+                line, [{"field": "", "code": "json_invalid", "message": error.message(language)}]
+            )
+        )
         return None
     try:
         return ReportIn.model_validate(row)
@@ -254,4 +271,6 @@ def _import_batch(
 
 
 def _present_keys(session: Session, keys: list[str]) -> set[str]:
-    return set(session.scalars(select(Report.idempotency_key).where(Report.idempotency_key.in_(keys))))
+    return set(
+        session.scalars(select(Report.idempotency_key).where(Report.idempotency_key.in_(keys)))
+    )

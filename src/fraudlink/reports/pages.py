@@ -1,4 +1,4 @@
-"""Pages: a victim reports and gets a plan; follows up through a private link; staff read inboxes."""
+"""Pages: a victim reports, gets a plan and follows up by a private link; staff read inboxes."""
 
 from __future__ import annotations
 

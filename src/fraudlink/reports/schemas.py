@@ -117,6 +117,10 @@ class ReportIn(BaseModel):
     )
     channel: Channel
     occurred_at: AwareDatetime = Field(examples=["2025-03-01T10:00:00Z"])
+    reported_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the victim reported it, if before now (a reporting point's backlog).",
+    )
     payments: list[PaymentIn] = Field(default_factory=list, max_length=MAX_PAYMENTS)
     identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=MAX_IDENTIFIERS)
     victim_iban: IbanValue | None = Field(  # type: ignore[valid-type]
@@ -134,13 +138,15 @@ class ReportIn(BaseModel):
         description="The reporting point's own id: sending it again returns the same report.",
     )
 
-    @field_validator("occurred_at")
+    @field_validator("occurred_at", "reported_at")
     @classmethod
-    def _occurred_in_the_past(cls, occurred_at: datetime) -> datetime:
-        return _not_in_future(occurred_at).astimezone(UTC)
+    def _in_the_past(cls, moment: datetime | None) -> datetime | None:
+        return None if moment is None else _not_in_future(moment).astimezone(UTC)
 
     @model_validator(mode="after")
     def _consistent(self) -> ReportIn:
+        if self.reported_at is not None and self.reported_at < self.occurred_at:
+            raise InvalidInput("reports.reported_before_occurred", field="reported_at")
         if self.aangifte_reference:
             self.aangifte_made = True
         if self.narrative is not None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -24,7 +24,7 @@ from fraudlink.advice import service as advice_service
 from fraudlink.audit import service as audit_service
 from fraudlink.audit.service import Actor, Event
 from fraudlink.crypto import FieldCipher
-from fraudlink.database import keys_of, utcnow
+from fraudlink.database import keys_of, table_of, utcnow
 from fraudlink.errors import NotFound
 from fraudlink.i18n import Language
 from fraudlink.identifiers import Identifier, IdentifierKind, Pseudonymiser
@@ -102,7 +102,7 @@ class PreparedReport:
 
 
 def follow_up_token(key: bytes, reference: str) -> str:
-    """The victim's private link secret, derived rather than stored: a retry returns the same link."""
+    """The private follow-up link's secret, derived, not stored: a retry gets the same link."""
     digest = hmac.new(key, reference.encode(), hashlib.sha256).digest()[:FOLLOW_UP_TOKEN_BYTES]
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
@@ -132,39 +132,54 @@ def allocate_references(session: Session, *, year: int, count: int) -> list[str]
     return [f"{REFERENCE_PREFIX}-{year}-{number:06d}" for number in range(first, first + count)]
 
 
-def route(report: ReportIn, directory: Directory, policy: RoutingPolicy) -> dict[int, list[RoutingReason]]:
+def route(
+    report: ReportIn, directory: Directory, policy: RoutingPolicy
+) -> dict[int, list[RoutingReason]]:
     """Which partners must act on this report, and why ("report once")."""
+    found = [
+        *_account_holders(report, directory),
+        *_identifier_holders(report, directory),
+        *_authorities(report, directory, policy),
+    ]
     recipients: dict[int, list[RoutingReason]] = {}
-
-    def add(partner_id: int | None, reason: RoutingReason) -> None:
+    for partner_id, reason in found:
         if partner_id is not None and reason not in recipients.setdefault(partner_id, []):
             recipients[partner_id].append(reason)
+    return recipients
 
+
+Routed = Iterator[tuple[int | None, RoutingReason]]
+
+
+def _account_holders(report: ReportIn, directory: Directory) -> Routed:
     for payment in report.payments:
         if payment.beneficiary_iban is not None:
-            add(_account_holder(directory, payment.beneficiary_iban), RoutingReason.BENEFICIARY_ACCOUNT)
+            yield (
+                _account_holder(directory, payment.beneficiary_iban),
+                RoutingReason.BENEFICIARY_ACCOUNT,
+            )
     if report.victim_iban is not None:
-        add(_account_holder(directory, report.victim_iban), RoutingReason.VICTIM_ACCOUNT)
-    for reported in report.identifiers:
-        identifier = reported.parsed
-        if identifier is None:
-            continue
+        yield _account_holder(directory, report.victim_iban), RoutingReason.VICTIM_ACCOUNT
+
+
+def _identifier_holders(report: ReportIn, directory: Directory) -> Routed:
+    for identifier in (item.parsed for item in report.identifiers if item.parsed is not None):
         if identifier.kind is IdentifierKind.PHONE:
-            add(directory.number_holder(identifier.normalized), RoutingReason.REPORTED_NUMBER)
+            yield directory.number_holder(identifier.normalized), RoutingReason.REPORTED_NUMBER
         elif identifier.kind is IdentifierKind.IBAN:
-            add(_account_holder(directory, identifier), RoutingReason.BENEFICIARY_ACCOUNT)
+            yield _account_holder(directory, identifier), RoutingReason.BENEFICIARY_ACCOUNT
         elif (domain := identifier.details.get("registrable_domain")) is not None:
-            add(directory.domain_holder(str(domain)), RoutingReason.REPORTED_DOMAIN)
+            yield directory.domain_holder(str(domain)), RoutingReason.REPORTED_DOMAIN
+
+
+def _authorities(report: ReportIn, directory: Directory, policy: RoutingPolicy) -> Routed:
     police = directory.of_type(PartnerType.POLICE)
     if report.aangifte_wanted:
-        for partner_id in police:
-            add(partner_id, RoutingReason.AANGIFTE_WANTED)
+        yield from ((partner, RoutingReason.AANGIFTE_WANTED) for partner in police)
     if _total_loss(report) >= policy.police_threshold_cents > 0:
-        for partner_id in police:
-            add(partner_id, RoutingReason.LOSS_ABOVE_THRESHOLD)
+        yield from ((partner, RoutingReason.LOSS_ABOVE_THRESHOLD) for partner in police)
     if report.fraud_type is FraudType.IDENTITY:
-        add(directory.named(policy.identity_fraud_desk), RoutingReason.IDENTITY_FRAUD)
-    return recipients
+        yield directory.named(policy.identity_fraud_desk), RoutingReason.IDENTITY_FRAUD
 
 
 def _account_holder(directory: Directory, iban: Identifier) -> int | None:
@@ -180,7 +195,9 @@ def situation(report: ReportIn, now: datetime) -> advice_service.Situation:
     assert report.fraud_type is not None, "prepare() resolves the type first"
     return advice_service.Situation(
         fraud_type=report.fraud_type,
-        hours_since=max((now - report.occurred_at).total_seconds() / 3600, 0.0),
+        hours_since=max(
+            ((report.reported_at or now) - report.occurred_at).total_seconds() / 3600, 0
+        ),
         paid=bool(report.payments),
         payment_methods=frozenset(payment.method for payment in report.payments),
         channel=report.channel,
@@ -217,7 +234,7 @@ def prepare(
         "fraud_type_suggested": suggested,
         "channel": report.channel,
         "occurred_at": report.occurred_at,
-        "reported_at": intake.now,
+        "reported_at": report.reported_at or intake.now,
         "age_band": report.age_band,
         "aangifte_made": report.aangifte_made,
         "aangifte_reference": report.aangifte_reference,
@@ -281,19 +298,24 @@ def prepare(
             "recipients": sorted(intake.directory.names[partner] for partner in recipients),
         },
     )
-    return PreparedReport(row, payments, identifiers, recipients, [step.id for step in plan], [event])
+    return PreparedReport(
+        row, payments, identifiers, recipients, [step.id for step in plan], [event]
+    )
 
 
 def store(session: Session, prepared: Sequence[PreparedReport], *, now: datetime) -> list[int]:
     """Insert a batch of prepared reports with a handful of multi-row statements."""
     if not prepared:
         return []
-    ids = list(
-        session.scalars(
-            insert(Report).returning(Report.id, sort_by_parameter_order=True),
-            [report.row for report in prepared],
-        )
+    # Plain multi-row INSERTs (executemany) and one query for the new ids: several times faster
+    # than INSERT … RETURNING row by row, which the bulk import notices.
+    session.execute(insert(table_of(Report)), [report.row for report in prepared])
+    references = [report.reference for report in prepared]
+    found = session.execute(
+        select(Report.reference, Report.id).where(Report.reference.in_(references))
     )
+    id_of: dict[str, int] = dict(found.all())
+    ids = [id_of[reference] for reference in references]
     payments, identifiers, recipients, plans = [], [], [], {}
     for report_id, report in zip(ids, prepared, strict=True):
         payments += [{**payment, "report_id": report_id} for payment in report.payments]
@@ -314,7 +336,7 @@ def store(session: Session, prepared: Sequence[PreparedReport], *, now: datetime
         (ReportRecipient, recipients),
     ):
         if rows:
-            session.execute(insert(model), rows)
+            session.execute(insert(table_of(model)), rows)
     advice_outcomes.record_plans(session, plans)
     audit_service.record_many(session, [event for report in prepared for event in report.events])
     return ids
@@ -383,7 +405,9 @@ def advice_for(session: Session, report: Report, language: Language) -> list[adv
 def narrative(report: Report, cipher: FieldCipher) -> str | None:
     if report.narrative_encrypted is None:
         return None
-    return cipher.decrypt(report.narrative_encrypted, context=f"report:{report.reference}:narrative")
+    return cipher.decrypt(
+        report.narrative_encrypted, context=f"report:{report.reference}:narrative"
+    )
 
 
 def victim_iban(report: Report, cipher: FieldCipher) -> str | None:
@@ -418,7 +442,9 @@ def inbox(
     return session.scalars(query).all()
 
 
-def acknowledge(session: Session, *, item_id: int, partner_id: int, actor: Actor) -> ReportRecipient:
+def acknowledge(
+    session: Session, *, item_id: int, partner_id: int, actor: Actor
+) -> ReportRecipient:
     """Mark an inbox item as taken up; doing it twice keeps the first moment."""
     item = session.get(ReportRecipient, item_id)
     if item is None or item.partner_id != partner_id:
@@ -440,13 +466,20 @@ def record_reads(session: Session, *, actor: Actor, reports: Sequence[Report]) -
     audit_service.record_many(
         session,
         [
-            Event(actor=actor, action="report.read", subject_type="report", subject_id=report.reference)
+            Event(
+                actor=actor,
+                action="report.read",
+                subject_type="report",
+                subject_id=report.reference,
+            )
             for report in reports
         ],
     )
 
 
-def receipt(session: Session, report: Report, *, language: Language, base_url: str) -> ReportReceipt:
+def receipt(
+    session: Session, report: Report, *, language: Language, base_url: str
+) -> ReportReceipt:
     """What the reporter gets back: the reference, the private link, the plan, who was told."""
     directory = partner_service.directory(session)
     return ReportReceipt(

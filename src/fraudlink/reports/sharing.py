@@ -26,7 +26,9 @@ CASEWORK = frozenset(
 )
 # Whether a victim filed a police report, and whether they may be contacted, is for those
 # who follow the victim up, not for the banks and operators acting on identifiers.
-_FOLLOWS_UP_VICTIM = frozenset({PartnerType.POLICE, PartnerType.HELPDESK, PartnerType.VICTIM_SUPPORT})
+_FOLLOWS_UP_VICTIM = frozenset(
+    {PartnerType.POLICE, PartnerType.HELPDESK, PartnerType.VICTIM_SUPPORT}
+)
 
 
 @dataclass(frozen=True)

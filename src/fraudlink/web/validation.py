@@ -17,12 +17,19 @@ from fraudlink.identifiers import InvalidIdentifier
 _LOCATION_PREFIXES: Final = frozenset({"body", "query", "path", "header", "cookie"})
 
 
-def describe_errors(errors: Sequence[Mapping[str, Any]], language: Language) -> list[dict[str, str]]:
+def describe_errors(
+    errors: Sequence[Mapping[str, Any]], language: Language
+) -> list[dict[str, str]]:
     """``[{"field": "payments.0.beneficiary_iban", "code": "iban_checksum", "message": ...}]``."""
     described = []
     for error in errors:
         code, message = _message(error, language)
-        described.append({"field": field_name(error["loc"]), "code": code, "message": message})
+        location = list(error["loc"])
+        cause = (error.get("ctx") or {}).get("error")
+        # A check across fields (model_validator) names its field itself.
+        if isinstance(cause, DomainError) and cause.field and location[-1:] != [cause.field]:
+            location.append(cause.field)
+        described.append({"field": field_name(location), "code": code, "message": message})
     return described
 
 
