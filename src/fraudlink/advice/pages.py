@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Final
+from typing import Annotated, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import QueryParams
 
-from fraudlink.advice import service
+from fraudlink.access.dependencies import require_page
+from fraudlink.access.service import Principal
+from fraudlink.advice import outcomes, service
 from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, PaymentMethod
-from fraudlink.web.dependencies import LanguageDep
+from fraudlink.web.dependencies import LanguageDep, SessionDep
 from fraudlink.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -119,4 +121,20 @@ def advice_page(request: Request, language: LanguageDep) -> HTMLResponse:
             "age_bands": list(AgeBand),
             "when_choices": WHEN_CHOICES,
         },
+    )
+
+
+@router.get("/advice/effectiveness", response_class=HTMLResponse)
+def effectiveness_page(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    _principal: Annotated[Principal, Depends(require_page())],
+) -> HTMLResponse:
+    """Per step of the advice: how often it was followed, and how it ended with and without."""
+    texts = {step.id: step.text for step in service.steps_by_id(service.step_ids(), language)}
+    return render(
+        request,
+        "effectiveness.html",
+        {"effects": outcomes.effectiveness(session), "texts": texts},
     )

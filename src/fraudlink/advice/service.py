@@ -598,6 +598,10 @@ def all_steps() -> tuple[StepRule, ...]:
     return tuple(sorted(rules().steps, key=lambda rule: rule.sort_key))
 
 
+def step_ids() -> list[str]:
+    return [rule.id for rule in all_steps()]
+
+
 def steps_by_id(step_ids: Iterable[str], language: Language = DEFAULT_LANGUAGE) -> list[Step]:
     """A stored plan again, in ``language`` and in the stored order, from its step ids.
 
