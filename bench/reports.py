@@ -133,9 +133,7 @@ def api(data_dir: Path) -> None:
         def health(client: httpx2.Client, _number: int) -> None:
             assert client.get(f"{base}/health").status_code == 200
 
-        print(
-            f"\nAPI, one uvicorn worker on loopback: {API_REQUESTS} reports, {HEALTH_REQUESTS} probes"
-        )
+        print(f"\nAPI on one uvicorn worker: {API_REQUESTS} reports, {HEALTH_REQUESTS} probes")
         for clients in (1, CLIENTS):
             bare = _rate(HEALTH_REQUESTS, clients, health)
             posted = _rate(API_REQUESTS, clients, submit)
