@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fraudlink.database import Base
-
-_REPORT_ID = BigInteger().with_variant(Integer(), "sqlite")
+from fraudlink.database import Base, BigId
 
 
 class AdviceGiven(Base):
@@ -18,7 +16,7 @@ class AdviceGiven(Base):
     __tablename__ = "advice_given"
 
     report_id: Mapped[int] = mapped_column(
-        _REPORT_ID, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+        BigId, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
     )
     step_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
     position: Mapped[int]
@@ -31,7 +29,7 @@ class AdviceOutcome(Base):
     __tablename__ = "advice_outcomes"
 
     report_id: Mapped[int] = mapped_column(
-        _REPORT_ID, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+        BigId, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
     )
     money_back: Mapped[bool | None]
     amount_back_cents: Mapped[int | None] = mapped_column(BigInteger)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fraudlink.database import Base, JSONDocument
+from fraudlink.database import Base, BigId, JSONDocument
 
 GENESIS_HASH = "0" * 64
 
@@ -27,9 +27,7 @@ class AuditEntry(Base):
         Index("ix_audit_log_action", "action"),
     )
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False
-    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     occurred_at: Mapped[datetime]
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     actor: Mapped[str] = mapped_column(String(120))
@@ -52,5 +50,5 @@ class AuditChainHead(Base):
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    last_entry_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    last_entry_id: Mapped[int] = mapped_column(BigId)
     last_hash: Mapped[str] = mapped_column(String(64))

@@ -10,14 +10,13 @@ from sqlalchemy import (
     BigInteger,
     ForeignKey,
     Index,
-    Integer,
     LargeBinary,
     String,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fraudlink.database import Base, JSONDocument, string_enum
+from fraudlink.database import Base, BigId, JSONDocument, string_enum
 from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, PaymentMethod
 
 
@@ -53,9 +52,7 @@ class Report(Base):
         Index("ix_reports_reported_at", "reported_at"),
     )
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
-    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     source: Mapped[ReportSource] = mapped_column(string_enum(ReportSource, "report_source"))
     reporting_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
@@ -95,9 +92,7 @@ class Report(Base):
 class ReportPayment(Base):
     __tablename__ = "report_payments"
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
-    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     amount_cents: Mapped[int] = mapped_column(BigInteger)
@@ -116,9 +111,7 @@ class ReportIdentifier(Base):
 
     __tablename__ = "report_identifiers"
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
-    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     kind: Mapped[str] = mapped_column(String(16))
@@ -138,9 +131,7 @@ class ReportRecipient(Base):
         Index("ix_report_recipients_partner_id_id", "partner_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
-    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
     reasons: Mapped[list[str]] = mapped_column(JSONDocument)
