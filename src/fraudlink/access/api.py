@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Path, Response
 
 from fraudlink.access import service
 from fraudlink.access.dependencies import require
 from fraudlink.access.permissions import Permission
 from fraudlink.access.schemas import KeyCreate, KeyCreated, KeyList, KeyOut, Me
-from fraudlink.access.service import Principal
+from fraudlink.access.service import KEY_PREFIX_PATTERN, Principal
 from fraudlink.partners.models import Partner
 from fraudlink.web.dependencies import SessionDep
 from fraudlink.web.problems import problem_responses
@@ -50,7 +50,11 @@ def create_key(body: KeyCreate, principal: KeyManager, session: SessionDep) -> K
 
 
 @router.delete("/keys/{prefix}", status_code=204, responses=problem_responses(404))
-def revoke_key(prefix: str, principal: KeyManager, session: SessionDep) -> Response:
+def revoke_key(
+    prefix: Annotated[str, Path(pattern=KEY_PREFIX_PATTERN)],
+    principal: KeyManager,
+    session: SessionDep,
+) -> Response:
     """Revoke an own key; it stops working with the next request. Revoking twice is harmless."""
     service.revoke_key(
         session, prefix=prefix, actor=principal.actor, partner_id=principal.partner_id

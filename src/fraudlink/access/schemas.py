@@ -10,12 +10,15 @@ from fraudlink.access.models import ApiKey
 from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
 from fraudlink.partners.models import PartnerType
+from fraudlink.text import PlainText
 
 
 class KeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    label: str = Field(min_length=1, max_length=200, examples=["Payment monitoring, production"])
+    label: PlainText = Field(
+        min_length=1, max_length=200, examples=["Payment monitoring, production"]
+    )
     scopes: list[Permission] | None = Field(
         default=None,
         min_length=1,

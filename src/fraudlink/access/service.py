@@ -24,6 +24,7 @@ from fraudlink.partners.models import Partner, PartnerType
 KEY_SCHEME = "fl"
 PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 PREFIX_LENGTH = 12
+KEY_PREFIX_PATTERN = f"^[{PREFIX_ALPHABET}]{{{PREFIX_LENGTH}}}$"
 SECRET_BYTES = 32
 # Recording every use would turn each read into a write; "last used" to the quarter hour is
 # precise enough to spot a forgotten key.

@@ -13,6 +13,7 @@ from fraudlink.access.service import Principal
 from fraudlink.audit import service
 from fraudlink.audit.schemas import AuditEntryOut, AuditPage
 from fraudlink.partners import service as partner_service
+from fraudlink.text import PlainText
 from fraudlink.web.dependencies import SessionDep
 from fraudlink.web.problems import problem_responses
 
@@ -23,11 +24,15 @@ router = APIRouter(prefix="/v1", tags=["audit"], responses=problem_responses(401
 def list_audit_entries(
     principal: Annotated[Principal, Depends(require(Permission.AUDIT_READ))],
     session: SessionDep,
-    action: Annotated[str | None, Query(description="Only this action, e.g. key.create.")] = None,
+    action: Annotated[
+        str | None,
+        Query(pattern=r"^[a-z_]+\.[a-z_]+$", description="Only this action, e.g. key.create."),
+    ] = None,
     since: Annotated[datetime | None, Query(description="From this moment (inclusive).")] = None,
     until: Annotated[datetime | None, Query(description="Before this moment.")] = None,
     partner: Annotated[
-        str | None, Query(description="Another partner's entries (needs audit:read_all).")
+        PlainText | None,
+        Query(max_length=200, description="Another partner's entries (needs audit:read_all)."),
     ] = None,
     after_id: Annotated[int, Query(ge=0, description="Entries after this id (paging).")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from fraudlink.access.dependencies import require
 from fraudlink.access.permissions import Permission
@@ -25,6 +25,7 @@ from fraudlink.reports.schemas import (
     ReportReceipt,
     ReportView,
 )
+from fraudlink.reports.service import REFERENCE_PATTERN
 from fraudlink.web.dependencies import LanguageDep, SessionDep, SettingsDep
 from fraudlink.web.problems import problem_responses
 
@@ -70,7 +71,11 @@ def classify_narrative(body: ClassifyIn) -> ClassifyOut:
 
 
 @router.get("/reports/{reference}", responses=problem_responses(404))
-def read_report(reference: str, principal: Reader, session: SessionDep) -> ReportView:
+def read_report(
+    reference: Annotated[str, Path(pattern=REFERENCE_PATTERN)],
+    principal: Reader,
+    session: SessionDep,
+) -> ReportView:
     """A report the organisation submitted or received, as far as it may see it."""
     report = service.find_by_reference(session, reference=reference)
     shown = report and sharing.view_for(

@@ -20,6 +20,7 @@ from pydantic import (
 from fraudlink.errors import InvalidInput
 from fraudlink.identifiers import MAX_INPUT_LENGTH, Identifier, IdentifierKind, parse
 from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, PaymentMethod
+from fraudlink.text import PlainText
 
 # Clocks differ a little between a partner's systems and ours; more than this is a mistake.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -85,7 +86,7 @@ class IdentifierIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    value: str = Field(min_length=1, max_length=MAX_INPUT_LENGTH, examples=["+31612345678"])
+    value: PlainText = Field(min_length=1, max_length=MAX_INPUT_LENGTH, examples=["+31612345678"])
     kind: IdentifierKind | Literal["username"] | None = Field(
         default=None,
         description="Leave empty to recognise the kind; 'username' for a name on a platform.",
@@ -128,11 +129,11 @@ class ReportIn(BaseModel):
     )
     age_band: AgeBand | None = None
     aangifte_made: bool = Field(default=False, description="A police report (aangifte) was made.")
-    aangifte_reference: str | None = Field(default=None, max_length=64)
+    aangifte_reference: PlainText | None = Field(default=None, max_length=64)
     aangifte_wanted: bool = Field(default=False, description="The victim wants to file one.")
     contact_consent: bool = False
-    narrative: str | None = Field(default=None, max_length=MAX_NARRATIVE)
-    external_id: str | None = Field(
+    narrative: PlainText | None = Field(default=None, max_length=MAX_NARRATIVE)
+    external_id: PlainText | None = Field(
         default=None,
         max_length=100,
         description="The reporting point's own id: sending it again returns the same report.",
@@ -178,7 +179,7 @@ class ReportReceipt(BaseModel):
 class ClassifyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    narrative: str = Field(max_length=MAX_NARRATIVE)
+    narrative: PlainText = Field(max_length=MAX_NARRATIVE)
     channel: Channel | None = None
 
 

@@ -46,6 +46,7 @@ from fraudlink.reports.vocabulary import FraudType
 from fraudlink.settings import Settings
 
 REFERENCE_PREFIX = "FL"
+REFERENCE_PATTERN = rf"^{REFERENCE_PREFIX}-\d{{4}}-\d{{6,}}$"
 FOLLOW_UP_TOKEN_BYTES = 16
 
 
