@@ -187,6 +187,11 @@ def _account_holder(directory: Directory, iban: Identifier) -> int | None:
     return directory.account_holder(str(iban.details["country"]), str(iban.details["bank_code"]))
 
 
+def _sealed_as(reference: str, column: str) -> str:
+    """The encryption context of a report's column: a ciphertext opens only in its own place."""
+    return f"report:{reference}:{column}"
+
+
 def _total_loss(report: ReportIn) -> int:
     return sum(payment.amount_cents for payment in report.payments)
 
@@ -244,12 +249,12 @@ def prepare(
         "victim_bank_code": victim_iban.details["bank_code"] if victim_iban else None,
         "victim_iban_token": token(victim_iban) if victim_iban else None,
         "victim_iban_encrypted": intake.cipher.encrypt(
-            victim_iban.normalized, context=f"report:{reference}:victim_iban"
+            victim_iban.normalized, context=_sealed_as(reference, "victim_iban")
         )
         if victim_iban
         else None,
         "narrative_encrypted": intake.cipher.encrypt(
-            report.narrative, context=f"report:{reference}:narrative"
+            report.narrative, context=_sealed_as(reference, "narrative")
         )
         if report.narrative
         else None,
@@ -407,7 +412,7 @@ def narrative(report: Report, cipher: FieldCipher) -> str | None:
     if report.narrative_encrypted is None:
         return None
     return cipher.decrypt(
-        report.narrative_encrypted, context=f"report:{report.reference}:narrative"
+        report.narrative_encrypted, context=_sealed_as(report.reference, "narrative")
     )
 
 
@@ -415,7 +420,7 @@ def victim_iban(report: Report, cipher: FieldCipher) -> str | None:
     if report.victim_iban_encrypted is None:
         return None
     return cipher.decrypt(
-        report.victim_iban_encrypted, context=f"report:{report.reference}:victim_iban"
+        report.victim_iban_encrypted, context=_sealed_as(report.reference, "victim_iban")
     )
 
 
