@@ -18,6 +18,10 @@ import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Final, Literal, get_args
+from zoneinfo import ZoneInfo
+
+# Dutch time for people: pages show it and forms read it; storage is UTC.
+LOCAL_TIME_ZONE: Final = ZoneInfo("Europe/Amsterdam")
 
 Language = Literal["nl", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
@@ -89,3 +93,11 @@ def terminal_language() -> Language:
         if language is not None:
             return language
     return DEFAULT_LANGUAGE
+
+
+def format_amount(cents: int, language: Language) -> str:
+    """2.500,00 for Dutch readers, 2,500.00 for English ones."""
+    english = f"{cents / 100:,.2f}"
+    if language == "en":
+        return english
+    return english.replace(",", " ").replace(".", ",").replace(" ", ".")

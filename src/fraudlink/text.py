@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Final
 
-from pydantic import AfterValidator, GetJsonSchemaHandler
+from pydantic import AfterValidator, GetJsonSchemaHandler, StringConstraints
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -37,4 +37,15 @@ class _DocumentedAsPrintable:
         return documented
 
 
-PlainText = Annotated[str, AfterValidator(_printable), _DocumentedAsPrintable]
+def plain_text(*, max_length: int, min_length: int = 0) -> Any:
+    """A text type of at most ``max_length`` characters without control characters.
+
+    The length is checked on the string itself, before the control check, so a too long text
+    is explained in characters ("at most 64 characters"), not as a list would be.
+    """
+    return Annotated[
+        str,
+        StringConstraints(min_length=min_length, max_length=max_length),
+        AfterValidator(_printable),
+        _DocumentedAsPrintable,
+    ]

@@ -10,14 +10,14 @@ from fraudlink.access.models import ApiKey
 from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
 from fraudlink.partners.models import PartnerType
-from fraudlink.text import PlainText
+from fraudlink.text import plain_text
 
 
 class KeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    label: PlainText = Field(
-        min_length=1, max_length=200, examples=["Payment monitoring, production"]
+    label: plain_text(min_length=1, max_length=200) = Field(  # type: ignore[valid-type]
+        examples=["Payment monitoring, production"]
     )
     scopes: list[Permission] | None = Field(
         default=None,

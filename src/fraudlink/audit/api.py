@@ -13,9 +13,11 @@ from fraudlink.access.service import Principal
 from fraudlink.audit import service
 from fraudlink.audit.schemas import AuditEntryOut, AuditPage
 from fraudlink.partners import service as partner_service
-from fraudlink.text import PlainText
+from fraudlink.text import plain_text
 from fraudlink.web.dependencies import SessionDep
 from fraudlink.web.problems import problem_responses
+
+PartnerName = plain_text(max_length=200)
 
 router = APIRouter(prefix="/v1", tags=["audit"], responses=problem_responses(401, 403, 422))
 
@@ -31,8 +33,8 @@ def list_audit_entries(
     since: Annotated[datetime | None, Query(description="From this moment (inclusive).")] = None,
     until: Annotated[datetime | None, Query(description="Before this moment.")] = None,
     partner: Annotated[
-        PlainText | None,
-        Query(max_length=200, description="Another partner's entries (needs audit:read_all)."),
+        PartnerName | None,  # type: ignore[valid-type]
+        Query(description="Another partner's entries (needs audit:read_all)."),
     ] = None,
     after_id: Annotated[int, Query(ge=0, description="Entries after this id (paging).")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,

@@ -10,15 +10,13 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from fraudlink.i18n import Language, translate
+from fraudlink.i18n import LOCAL_TIME_ZONE, Language, translate
 from fraudlink.reports.schemas import ReportIn
 from fraudlink.web.validation import describe_errors
 
-DUTCH_TIME: Final = ZoneInfo("Europe/Amsterdam")
 PAYMENT_ROWS: Final = 3
 UNSURE: Final = "unsure"
 # Whole euros: plain digits, or thousands in groups of three ("1.250.000", "1,250,000").
@@ -65,6 +63,8 @@ def to_report(form: Mapping[str, str], language: Language) -> ReportIn:
         "contact_consent": form.get("contact_consent") == "yes",
         "narrative": form.get("narrative") or None,
     }
+    if not data["channel"]:
+        errors["channel"] = translate("reports.form_channel_missing", language)
     data["occurred_at"] = _moment(form, errors, language)
     data["payments"] = _payments(form, errors, language)
     data["identifiers"] = [
@@ -98,7 +98,7 @@ def _moment(form: Mapping[str, str], errors: dict[str, str], language: Language)
     except ValueError:
         errors["occurred_on"] = translate("reports.form_date_invalid", language)
         return None
-    return when.replace(tzinfo=DUTCH_TIME).isoformat()
+    return when.replace(tzinfo=LOCAL_TIME_ZONE).isoformat()
 
 
 def _payments(

@@ -58,10 +58,10 @@ def report_form(request: Request) -> HTMLResponse:
     return _form_page(request, values={}, errors={})
 
 
-@router.post("/report", response_class=HTMLResponse, dependencies=[CsrfDep])
+@router.post("/report", response_model=None, dependencies=[CsrfDep])
 async def submit_report(
     request: Request, session: SessionDep, settings: SettingsDep, language: LanguageDep
-) -> HTMLResponse:
+) -> HTMLResponse | RedirectResponse:
     form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
     try:
         report = forms.to_report(form, language)
@@ -75,12 +75,10 @@ async def submit_report(
         actor=PUBLIC,
         policy=service.RoutingPolicy.from_settings(settings),
     )
-    receipt = service.receipt(
-        session, submission.report, language=language, base_url=settings.public_base_url
-    )
-    response = render(request, "report_received.html", {"receipt": receipt})
-    response.headers["Cache-Control"] = "no-store"  # the page holds the private link
-    return response
+    # Post/redirect/get: the receipt lives at the private link, so reloading it files nothing
+    # twice and switching language keeps the reference, the plan and the link.
+    path = service.follow_up_path(keys_of(session).follow_up, submission.report.reference)
+    return RedirectResponse(f"{path}?received=1", status_code=303)
 
 
 def _followed_report(session: SessionDep, reference: str, token: str) -> Report:
@@ -93,7 +91,14 @@ def _followed_report(session: SessionDep, reference: str, token: str) -> Report:
 
 
 def _follow_up_page(
-    request: Request, session: SessionDep, report: Report, language: LanguageDep, *, saved: bool
+    request: Request,
+    session: SessionDep,
+    report: Report,
+    language: LanguageDep,
+    *,
+    received: bool = False,
+    saved: bool = False,
+    amount_error: bool = False,
 ) -> HTMLResponse:
     ensure_csrf_token(request)
     directory = partner_service.directory(session)
@@ -102,14 +107,18 @@ def _follow_up_page(
         "follow_up.html",
         {
             "report": report,
+            "link": request.app.state.settings.public_base_url + request.url.path,
             "steps": service.advice_for(session, report, language),
             "follow_up": advice_outcomes.follow_up_of(session, report_id=report.id),
-            "recipients": [
+            "recipients": sorted(
                 (directory.names[recipient.partner_id], recipient)
                 for recipient in report.recipients
-            ],
+            ),
+            "received": received,
             "saved": saved,
+            "amount_error": amount_error,
         },
+        status_code=422 if amount_error else 200,
     )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # keep the link's secret in the page
@@ -118,20 +127,29 @@ def _follow_up_page(
 
 @router.get("/follow-up/{reference}/{token}", response_class=HTMLResponse)
 def follow_up(
-    request: Request, reference: str, token: str, session: SessionDep, language: LanguageDep
+    request: Request,
+    reference: str,
+    token: str,
+    session: SessionDep,
+    language: LanguageDep,
+    received: bool = False,
+    saved: bool = False,
 ) -> HTMLResponse:
     report = _followed_report(session, reference, token)
-    return _follow_up_page(request, session, report, language, saved=False)
+    return _follow_up_page(request, session, report, language, received=received, saved=saved)
 
 
-@router.post("/follow-up/{reference}/{token}", response_class=HTMLResponse, dependencies=[CsrfDep])
+@router.post("/follow-up/{reference}/{token}", response_model=None, dependencies=[CsrfDep])
 async def save_follow_up(
     request: Request, reference: str, token: str, session: SessionDep, language: LanguageDep
-) -> HTMLResponse:
+) -> HTMLResponse | RedirectResponse:
     report = _followed_report(session, reference, token)
     form = await request.form()
     money_back = {"yes": True, "no": False}.get(str(form.get("money_back", "")))
-    amount = forms.parse_amount(str(form.get("amount_back", "")))
+    typed_amount = str(form.get("amount_back", "")).strip()
+    amount = forms.parse_amount(typed_amount) if typed_amount else None
+    if typed_amount and amount is None:
+        return _follow_up_page(request, session, report, language, amount_error=True)
     advice_outcomes.record_follow_up(
         session,
         report_id=report.id,
@@ -140,7 +158,7 @@ async def save_follow_up(
         amount_back_cents=amount,
         advice_clear={"yes": True, "no": False}.get(str(form.get("advice_clear", ""))),
     )
-    return _follow_up_page(request, session, report, language, saved=True)
+    return RedirectResponse(f"{request.url.path}?saved=1", status_code=303)
 
 
 @router.get("/inbox", response_class=HTMLResponse)

@@ -20,7 +20,7 @@ from pydantic import (
 from fraudlink.errors import InvalidInput
 from fraudlink.identifiers import MAX_INPUT_LENGTH, Identifier, IdentifierKind, parse
 from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, PaymentMethod
-from fraudlink.text import PlainText
+from fraudlink.text import plain_text
 
 # Clocks differ a little between a partner's systems and ours; more than this is a mistake.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -86,7 +86,9 @@ class IdentifierIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    value: PlainText = Field(min_length=1, max_length=MAX_INPUT_LENGTH, examples=["+31612345678"])
+    value: plain_text(min_length=1, max_length=MAX_INPUT_LENGTH) = Field(  # type: ignore[valid-type]
+        examples=["+31612345678"]
+    )
     kind: IdentifierKind | Literal["username"] | None = Field(
         default=None,
         description="Leave empty to recognise the kind; 'username' for a name on a platform.",
@@ -129,13 +131,12 @@ class ReportIn(BaseModel):
     )
     age_band: AgeBand | None = None
     aangifte_made: bool = Field(default=False, description="A police report (aangifte) was made.")
-    aangifte_reference: PlainText | None = Field(default=None, max_length=64)
+    aangifte_reference: plain_text(max_length=64) | None = None  # type: ignore[valid-type]
     aangifte_wanted: bool = Field(default=False, description="The victim wants to file one.")
     contact_consent: bool = False
-    narrative: PlainText | None = Field(default=None, max_length=MAX_NARRATIVE)
-    external_id: PlainText | None = Field(
+    narrative: plain_text(max_length=MAX_NARRATIVE) | None = None  # type: ignore[valid-type]
+    external_id: plain_text(max_length=100) | None = Field(  # type: ignore[valid-type]
         default=None,
-        max_length=100,
         description="The reporting point's own id: sending it again returns the same report.",
     )
 
@@ -179,7 +180,7 @@ class ReportReceipt(BaseModel):
 class ClassifyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    narrative: PlainText = Field(max_length=MAX_NARRATIVE)
+    narrative: plain_text(max_length=MAX_NARRATIVE)  # type: ignore[valid-type]
     channel: Channel | None = None
 
 

@@ -7,15 +7,17 @@ Templates get ``_`` (translate into the reader's language), ``lang``, ``path`` a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
-from fraudlink.i18n import LANGUAGES, Language, translate
+from fraudlink.i18n import LANGUAGES, LOCAL_TIME_ZONE, Language, format_amount, translate
 from fraudlink.web.dependencies import get_language
 from fraudlink.web.navigation import return_path
 
@@ -42,12 +44,36 @@ def _context(request: Request) -> dict[str, Any]:
     }
 
 
+@pass_context
+def _amount(context: Context, cents: int) -> str:
+    return format_amount(cents, context["lang"])
+
+
+@pass_context
+def _euros(context: Context, cents: int) -> str:
+    return f"€ {format_amount(cents, context['lang'])}"
+
+
+def _local_date(moment: datetime) -> str:
+    return moment.astimezone(LOCAL_TIME_ZONE).strftime("%d-%m-%Y")
+
+
+def _local_time(moment: datetime) -> str:
+    return moment.astimezone(LOCAL_TIME_ZONE).strftime("%d-%m-%Y %H:%M")
+
+
 _environment = Environment(
     loader=FileSystemLoader(sorted(_PACKAGE_DIR.glob("*/templates"))),
     autoescape=select_autoescape(default=True),
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_environment.filters |= {
+    "amount": _amount,
+    "euros": _euros,
+    "local_date": _local_date,
+    "local_time": _local_time,
+}
 templates = Jinja2Templates(env=_environment, context_processors=[_context])
 
 

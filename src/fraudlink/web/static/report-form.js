@@ -3,6 +3,10 @@
 // type after submission; this only shows the suggestion early.
 (function () {
   "use strict";
+  // After a failed submission, take the reader to the list of what must be corrected.
+  const summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+
   const narrative = document.getElementById("narrative");
   const channel = document.getElementById("channel");
   const output = document.getElementById("type-suggestion");
