@@ -5,26 +5,27 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Final
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from fraudlink.audit.service import Actor
 from fraudlink.database import Database
 from fraudlink.reports import service
 from fraudlink.reports.models import Report, ReportSource
 from fraudlink.reports.schemas import ReportIn
-from tests.reports.partnership import MINIMAL, Partnership, report, submit
+from tests.reports.partnership import HELPDESK, MINIMAL, Partnership, report, submit
 
 POSTGRESQL: Final = bool(os.environ.get("FRAUDLINK_TEST_DATABASE_URL"))
 POLICY: Final = service.RoutingPolicy(police_threshold_cents=100_000, identity_fraud_desk="-")
-# Long enough for a writer that waits on a lock to show up; on SQLite the second writer waits
-# for the first one's BEGIN IMMEDIATE, so the first one's wait always runs out.
-BARRIER_TIMEOUT: Final = 1.0
+# How long a thread waits for the other at a meeting point. It never runs out unless something
+# is badly wrong: on PostgreSQL nothing holds the threads up before the points they meet at.
+MEETING_TIMEOUT: Final = 10.0
 
 
 def this_year() -> int:
@@ -63,18 +64,44 @@ def in_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
     return results
 
 
-def meet_after(monkeypatch: pytest.MonkeyPatch, name: str, barrier: threading.Barrier) -> None:
-    """Make ``service.<name>`` wait for the other thread once it has done its work."""
+def meet_after(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Hold each of two threads after ``service.<name>`` until the other has done it too."""
     original = getattr(service, name)
+    barrier = threading.Barrier(2, timeout=MEETING_TIMEOUT)
 
-    def then_wait(*args: Any, **kwargs: Any) -> Any:
+    def then_meet(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
-        # A broken barrier: the other thread is held up by a lock, so go on alone.
+        # Broken after the timeout: the other thread is held up by a lock (as it would be once
+        # the lookup is done under one), so go on alone.
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait()
         return result
 
-    monkeypatch.setattr(service, name, then_wait)
+    monkeypatch.setattr(service, name, then_meet)
+
+
+def let_others_block_after(monkeypatch: pytest.MonkeyPatch, name: str, database: Database) -> None:
+    """Hold the first thread through ``service.<name>`` until another transaction waits on a lock
+    (PostgreSQL's pg_stat_activity says so): it cannot commit before the other has run into it."""
+    original = getattr(service, name)
+    first = threading.Lock()
+
+    def then_wait_for_a_blocked_writer(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        if first.acquire(blocking=False):
+            deadline = time.monotonic() + MEETING_TIMEOUT
+            with database.engine.connect() as connection:
+                while time.monotonic() < deadline and not connection.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    )
+                ):
+                    connection.rollback()  # a fresh snapshot of the activity on the next look
+                    time.sleep(0.01)
+        return result
+
+    monkeypatch.setattr(service, name, then_wait_for_a_blocked_writer)
 
 
 def test_references_are_consecutive_through_api_and_import(
@@ -114,7 +141,7 @@ def test_a_rolled_back_intake_gives_its_numbers_back(database: Database) -> None
 def test_concurrent_submissions_never_share_a_reference(
     partnership: Partnership, database: Database
 ) -> None:
-    helpdesk = partnership.ids["Fraudehelpdesk"]
+    helpdesk = partnership.ids[HELPDESK]
     submit_directly(database, helpdesk)  # this year's counter exists; see the test below
 
     def five(worker: int) -> list[str]:
@@ -142,8 +169,10 @@ def test_concurrent_submissions_never_share_a_reference(
 def test_the_first_reports_of_a_year_may_come_in_at_once(
     partnership: Partnership, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    meet_after(monkeypatch, "allocate_references", threading.Barrier(2, timeout=BARRIER_TIMEOUT))
-    helpdesk = partnership.ids["Fraudehelpdesk"]
+    # On SQLite the second writer waits for the first one's BEGIN IMMEDIATE: no race to set up.
+    if POSTGRESQL:
+        let_others_block_after(monkeypatch, "allocate_references", database)
+    helpdesk = partnership.ids[HELPDESK]
     results = in_threads(2, lambda number: submit_directly(database, helpdesk, f"first{number}"))
     assert not [result for result in results if isinstance(result, Exception)], results
     assert {result.report.reference[-6:] for result in results} == {"000001", "000002"}
@@ -159,9 +188,10 @@ def test_the_first_reports_of_a_year_may_come_in_at_once(
 def test_a_retry_that_overtakes_the_first_attempt_gets_the_same_report(
     partnership: Partnership, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    helpdesk = partnership.ids["Fraudehelpdesk"]
+    helpdesk = partnership.ids[HELPDESK]
     submit_directly(database, helpdesk)  # this year's counter exists: only the retry races
-    meet_after(monkeypatch, "_by_idempotency_key", threading.Barrier(2, timeout=BARRIER_TIMEOUT))
+    if POSTGRESQL:  # both look the key up before either writes (SQLite: one after the other)
+        meet_after(monkeypatch, "_by_idempotency_key")
     results = in_threads(2, lambda _: submit_directly(database, helpdesk, "retried"))
     assert not [result for result in results if isinstance(result, Exception)], results
     assert len({result.report.reference for result in results}) == 1
