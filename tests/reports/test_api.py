@@ -325,12 +325,6 @@ def test_a_payment_without_a_date_is_dated_the_day_it_happened(
     assert shown["payments"][0]["paid_on"] == "2025-03-01"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: service.prepare defaults paid_on to occurred_at.date() after ReportIn has turned "
-    "occurred_at into UTC, so a payment just after midnight in the Netherlands is dated the day "
-    "before (the web form sends Dutch time, so every such report is off by one)",
-)
 def test_a_payment_just_after_midnight_dutch_time_keeps_its_dutch_date(
     client: TestClient, partnership: Partnership
 ) -> None:

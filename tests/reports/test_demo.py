@@ -20,9 +20,13 @@ MULE_VICTIMS = 5
 
 
 def planted_accounts() -> set[str]:
-    """The mule accounts the demo plants: its generator draws them first from the seeded RNG."""
+    """The mule accounts and wallets the demo plants: drawn first from its seeded generator."""
     random = Random(SEED)  # noqa: S311 - the demo's own seeded generator, no secret
-    return {account for network in planted_networks(random) for account in network.accounts}
+    return {
+        account
+        for network in planted_networks(random)
+        for account in (*network.accounts, network.wallet)
+    }
 
 
 @pytest.fixture
@@ -46,12 +50,6 @@ def test_mule_accounts_turn_up_in_the_reports_of_many_victims(demo: Database) ->
     assert {account for account, _ in shared} <= planted_accounts()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: demo/reports.py draws each victim's age band at random with a 56% weight for "
-    "70+ (AGES[BANK_HELPDESK]); with SEED 20251 only 238 of the 481 bank-helpdesk reports "
-    "(49.5%) come out 70+, so the demo contradicts the letter it claims to follow",
-)
 def test_more_than_half_of_the_bank_helpdesk_victims_are_70_or_older(demo: Database) -> None:
     with demo.read_only() as session:
         bands = Counter(
@@ -62,12 +60,6 @@ def test_more_than_half_of_the_bank_helpdesk_victims_are_70_or_older(demo: Datab
     assert bands[AgeBand.FROM_70] > sum(bands.values()) / 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: demo/reports.py sends every crypto payment to the one wallet "
-    "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq, which thus links 100+ unrelated reports: a "
-    "false mule network that drowns the planted ones",
-)
 def test_only_planted_networks_link_many_victims() -> None:
     victims: defaultdict[str, set[str]] = defaultdict(set)
     for row in demo_reports():

@@ -408,11 +408,6 @@ def test_jsonl_lines_that_are_no_report_are_listed_by_line(
     assert count_rows(database)["reports"] == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: importing._numbered counts a row from the line after the previous row, but "
-    "csv.DictReader skips blank lines, so every row after a blank line is reported one line early",
-)
 def test_a_blank_line_in_a_csv_does_not_shift_the_line_numbers(
     settings: Settings, partnership: Partnership, tmp_path: Path
 ) -> None:
@@ -424,11 +419,6 @@ def test_a_blank_line_in_a_csv_does_not_shift_the_line_numbers(
     assert [item["line"] for item in summary["bad"]] == [4]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: importing._json_rows splits the file with str.splitlines(), which also breaks "
-    "at U+2028, U+2029, U+0085 and other characters JSON strings may hold unescaped",
-)
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"], ids=["LS", "PS", "NEL"])
 def test_a_jsonl_narrative_with_a_unicode_line_separator_is_one_row(
     settings: Settings, partnership: Partnership, tmp_path: Path, separator: str
@@ -443,12 +433,6 @@ def test_a_jsonl_narrative_with_a_unicode_line_separator_is_one_row(
     assert (code, summary["imported"], summary["bad"]) == (0, 1, [])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: reports/cli.py import_file accepts any partner for --partner; a bank named there "
-    "becomes the reports' submitter, and sharing.Audience.sees_everything then shows it every "
-    "payment, identifier, victim IBAN and the aangifte and consent answers",
-)
 def test_only_a_reporting_point_may_be_named_as_the_source_of_an_import(
     settings: Settings, client: TestClient, partnership: Partnership, database: Database
 ) -> None:

@@ -159,13 +159,6 @@ def test_concurrent_submissions_never_share_a_reference(
         assert len(session.scalars(select(Report.reference)).all()) == 21
 
 
-@pytest.mark.xfail(
-    POSTGRESQL,
-    strict=True,
-    reason="bug: allocate_references locks the year's counter row with SELECT … FOR UPDATE, "
-    "but there is no row to lock for a year's first report; two first submissions both "
-    "INSERT the counter and one fails with a unique violation (a 500 at the API)",
-)
 def test_the_first_reports_of_a_year_may_come_in_at_once(
     partnership: Partnership, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -178,13 +171,6 @@ def test_the_first_reports_of_a_year_may_come_in_at_once(
     assert {result.report.reference[-6:] for result in results} == {"000001", "000002"}
 
 
-@pytest.mark.xfail(
-    POSTGRESQL,
-    strict=True,
-    reason="bug: service.submit looks the idempotency key up before taking any lock; a retry "
-    "that arrives while the first attempt is still being written also finds nothing and then "
-    "fails on uq_reports_idempotency_key (a 500 instead of 200 with the first report)",
-)
 def test_a_retry_that_overtakes_the_first_attempt_gets_the_same_report(
     partnership: Partnership, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

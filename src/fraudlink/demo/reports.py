@@ -80,7 +80,7 @@ PROFILES: Final[
 }
 # Age bands (under 18 … 70+) per fraud type; bank-helpdesk victims are mostly older.
 AGES: Final[dict[FraudType, tuple[int, ...]]] = {
-    FraudType.BANK_HELPDESK: (0, 3, 12, 29, 56),
+    FraudType.BANK_HELPDESK: (0, 2, 8, 25, 65),
     FraudType.FRIEND_IN_NEED: (0, 4, 16, 45, 35),
     FraudType.INVESTMENT: (0, 22, 38, 28, 12),
     FraudType.ROMANCE: (0, 10, 30, 40, 20),
@@ -153,6 +153,11 @@ def _mobile(random: Random) -> str:
     return f"{random.choice(MOBILE_BLOCKS)}{random.randint(0, 999_999):06d}"
 
 
+def _wallet(random: Random) -> str:
+    """An Ethereum address (all lower case is valid: no checksum to get right)."""
+    return f"0x{random.getrandbits(160):040x}"
+
+
 def _iban(bank_code: str, account: int) -> str:
     return IBAN.generate("NL", bank_code=bank_code, account_code=f"{account:010d}").compact
 
@@ -165,6 +170,7 @@ class Network:
     accounts: tuple[str, ...]
     phones: tuple[str, ...]
     domain: str | None
+    wallet: str
 
 
 def planted_networks(random: Random) -> list[Network]:
@@ -179,7 +185,7 @@ def planted_networks(random: Random) -> list[Network]:
         )
         phones = tuple(_mobile(random) for _ in range(2))
         domain = f"voordeel-{number}-shop.nl" if fraud_type is FraudType.PURCHASE else None
-        networks.append(Network(fraud_type, accounts, phones, domain))
+        networks.append(Network(fraud_type, accounts, phones, domain, _wallet(random)))
     return networks
 
 
@@ -223,7 +229,7 @@ def _report(
                 .isoformat(),
             }
             if method is PaymentMethod.CRYPTO:
-                payment["beneficiary_wallet"] = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+                payment["beneficiary_wallet"] = network.wallet if network else _wallet(random)
             elif method is not PaymentMethod.GIFT_CARD:
                 payment["beneficiary_iban"] = (
                     random.choice(network.accounts)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from fraudlink.access.permissions import GRANTS, Permission
 from fraudlink.audit.service import Actor
 from fraudlink.console import console, fail, open_database, print_json, say
 from fraudlink.i18n import terminal_language, translate
@@ -38,7 +39,10 @@ def import_file(
     settings = Settings()
     database = open_database(settings)
     with database.read_only() as session:
-        partner_id = partner_service.get_by_name(session, name=partner).id if partner else None
+        source = partner_service.get_by_name(session, name=partner) if partner else None
+    if source is not None and Permission.REPORT_SUBMIT not in GRANTS[source.type]:
+        fail("reports.import_partner_not_reporting_point", partner=source.name)
+    partner_id = source.id if source else None
     rows = list(importing.read_rows(file))
     language = terminal_language()
     with Progress(

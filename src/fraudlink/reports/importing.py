@@ -26,13 +26,15 @@ from fraudlink.audit import service as audit_service
 from fraudlink.audit.service import Actor
 from fraudlink.database import Database
 from fraudlink.errors import InvalidInput
-from fraudlink.i18n import Language
+from fraudlink.i18n import Language, translate
 from fraudlink.reports import service
 from fraudlink.reports.models import Report, ReportSource
 from fraudlink.reports.schemas import ReportIn
 from fraudlink.web.validation import describe_errors
 
 BATCH_SIZE: Final = 1000
+# Marks a row that could not even be read as a row; its value is (error code, message key).
+INVALID_ROW: Final = "__invalid_row__"
 REQUIRED_COLUMNS: Final = ("channel", "occurred_at")
 # One payment per CSV row; JSON Lines rows take the API's full shape (several payments).
 PAYMENT_COLUMNS: Final = (
@@ -101,27 +103,32 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = set(reader.fieldnames or ())
-    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in next(reader, [])]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise InvalidInput(
             "reports.import_missing_columns", field="file", columns=", ".join(missing)
         )
-    unknown = sorted(columns - CSV_COLUMNS)
+    unknown = sorted(set(header) - CSV_COLUMNS)
     if unknown:
         raise InvalidInput(
             "reports.import_unknown_columns", field="file", columns=", ".join(unknown)
         )
-    return _numbered(reader)
+    return _numbered(reader, header)
 
 
-def _numbered(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows with the line each starts on (a quoted narrative may span several lines)."""
-    start = reader.line_num + 1
-    for row in reader:
-        yield start, _from_csv(row)
-        start = reader.line_num + 1
+def _numbered(reader: Any, header: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows with the line each starts on: a quoted narrative may span lines, blank lines count."""
+    end = reader.line_num
+    for cells in reader:
+        start, end = end + 1, reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            yield start, {INVALID_ROW: ("csv_row_invalid", "reports.import_wrong_cell_count")}
+            continue
+        yield start, _from_csv(dict(zip(header, cells, strict=True)))
 
 
 def _from_csv(row: Mapping[str, str | None]) -> dict[str, Any]:
@@ -158,14 +165,17 @@ def _flag(text: str) -> bool | str:
 
 
 def _json_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a line: str.splitlines() would also split on the Unicode line separators
+    # that JSON leaves unescaped inside strings (text pasted from other programs has them).
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError:
-            row = {"__invalid_json__": True}
-        yield number, row if isinstance(row, dict) else {"__invalid_json__": True}
+            row = None
+        invalid = {INVALID_ROW: ("json_invalid", "reports.import_invalid_json")}
+        yield number, row if isinstance(row, dict) else invalid
 
 
 def idempotency_key(partner_id: int | None, row: Mapping[str, Any]) -> str:
@@ -212,12 +222,10 @@ def import_rows(
 def _validate(
     line: int, row: dict[str, Any], summary: ImportSummary, language: Language
 ) -> ReportIn | None:
-    if row.get("__invalid_json__"):
-        error = InvalidInput("reports.import_invalid_json")
+    if INVALID_ROW in row:
+        code, key = row[INVALID_ROW]
         summary.bad.append(
-            BadRow(
-                line, [{"field": "", "code": "json_invalid", "message": error.message(language)}]
-            )
+            BadRow(line, [{"field": "", "code": code, "message": translate(key, language)}])
         )
         return None
     try:

@@ -17,6 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from fraudlink.advice import outcomes as advice_outcomes
@@ -26,7 +28,7 @@ from fraudlink.audit.service import Actor, Event
 from fraudlink.crypto import FieldCipher
 from fraudlink.database import keys_of, table_of, utcnow
 from fraudlink.errors import NotFound
-from fraudlink.i18n import Language
+from fraudlink.i18n import LOCAL_TIME_ZONE, Language
 from fraudlink.identifiers import Identifier, IdentifierKind, Pseudonymiser
 from fraudlink.partners import service as partner_service
 from fraudlink.partners.models import PartnerType
@@ -118,15 +120,19 @@ def allocate_references(session: Session, *, year: int, count: int) -> list[str]
     The year's counter row is locked (SQLite: the write lock of BEGIN IMMEDIATE) while it is
     advanced, so concurrent intakes never hand out a number twice.
     """
+    # The year's first intakes may race to create its counter row: whoever loses does nothing.
+    dialect_insert = (
+        postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    )
+    session.execute(
+        dialect_insert(ReportCounter).values(year=year, last_number=0).on_conflict_do_nothing()
+    )
     counter = session.scalars(
         select(ReportCounter)
         .where(ReportCounter.year == year)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).one_or_none()
-    if counter is None:
-        counter = ReportCounter(year=year, last_number=0)
-        session.add(counter)
+    ).one()
     first = counter.last_number + 1
     counter.last_number += count
     session.flush()
@@ -269,7 +275,7 @@ def prepare(
             {
                 "position": position,
                 "amount_cents": payment.amount_cents,
-                "paid_on": payment.paid_on or report.occurred_at.date(),
+                "paid_on": payment.paid_on or report.occurred_at.astimezone(LOCAL_TIME_ZONE).date(),
                 "method": payment.method,
                 "beneficiary_kind": beneficiary.kind.value if beneficiary else None,
                 "beneficiary": beneficiary.normalized if beneficiary else None,
@@ -369,6 +375,10 @@ def submit(
         return Submission(existing, created=False)
     intake = Intake.begin(session, policy)
     [reference] = allocate_references(session, year=intake.now.year, count=1)
+    # Allocating locks the year's counter, so a retry that raced the first attempt finds its
+    # report now (and leaves one reference number unused).
+    if key is not None and (existing := _by_idempotency_key(session, key)) is not None:
+        return Submission(existing, created=False)
     prepared = prepare(
         report,
         intake=intake,
