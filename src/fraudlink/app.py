@@ -19,7 +19,12 @@ from fraudlink.audit import api as audit_api
 from fraudlink.audit import pages as audit_pages
 from fraudlink.crypto import installation_keys
 from fraudlink.database import Database
+from fraudlink.identifiers import Pseudonymiser
 from fraudlink.identifiers import api as identifiers_api
+from fraudlink.indicators import api as indicators_api
+from fraudlink.indicators import pages as indicators_pages
+from fraudlink.indicators import service as indicator_service
+from fraudlink.indicators.index import IndicatorIndex
 from fraudlink.partners import api as partners_api
 from fraudlink.reports import api as reports_api
 from fraudlink.reports import pages as reports_pages
@@ -62,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.pseudonymiser = Pseudonymiser(keys.pseudonym)
+    app.state.indicator_index = IndicatorIndex(indicator_service.Policy.from_settings(settings))
     app.add_middleware(
         SessionMiddleware,
         secret_key=keys.session.hex(),
@@ -81,11 +88,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         identifiers_api.router,
         reports_api.router,
         advice_api.router,
+        indicators_api.router,
         web_pages.router,
         access_pages.router,
         audit_pages.router,
         reports_pages.router,
         advice_pages.router,
+        indicators_pages.router,
     ):
         app.include_router(router)
     logging.getLogger("fraudlink").setLevel(settings.log_level)

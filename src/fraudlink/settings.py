@@ -56,6 +56,18 @@ class Settings(BaseSettings):
         description="Name of the partner that receives every identity-fraud report.",
     )
 
+    proof_min_reports: int = Field(
+        default=2,
+        ge=1,
+        description="Independent reports that make an indicator shared as fraud (without a "
+        "partner-confirmed case).",
+    )
+    correlation_cap: int = Field(
+        default=500,
+        ge=1,
+        description="Reports beyond which a value is too common to count as evidence.",
+    )
+
     @field_validator("public_base_url")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:

@@ -16,13 +16,18 @@ from sqlalchemy import select, text
 
 from fraudlink.audit.service import Actor
 from fraudlink.database import Database
+from fraudlink.indicators.service import Policy
 from fraudlink.reports import service
 from fraudlink.reports.models import Report, ReportSource
 from fraudlink.reports.schemas import ReportIn
 from tests.reports.partnership import HELPDESK, MINIMAL, Partnership, report, submit
 
 POSTGRESQL: Final = bool(os.environ.get("FRAUDLINK_TEST_DATABASE_URL"))
-POLICY: Final = service.RoutingPolicy(police_threshold_cents=100_000, identity_fraud_desk="-")
+POLICY: Final = service.RoutingPolicy(
+    police_threshold_cents=100_000,
+    identity_fraud_desk="-",
+    evidence=Policy(min_reports=2, correlation_cap=500),
+)
 # How long a thread waits for the other at a meeting point. It never runs out unless something
 # is badly wrong: on PostgreSQL nothing holds the threads up before the points they meet at.
 MEETING_TIMEOUT: Final = 10.0

@@ -265,7 +265,7 @@ def _import_batch(
             )
             for (key, report), reference in zip(fresh, references, strict=True)
         ]
-        service.store(session, prepared, now=intake.now)
+        service.store(session, prepared, now=intake.now, evidence=policy.evidence)
         audit_service.record(
             session,
             actor=actor,

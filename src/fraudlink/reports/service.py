@@ -29,7 +29,8 @@ from fraudlink.crypto import FieldCipher
 from fraudlink.database import keys_of, table_of, utcnow
 from fraudlink.errors import NotFound
 from fraudlink.i18n import LOCAL_TIME_ZONE, Language
-from fraudlink.identifiers import Identifier, IdentifierKind, Pseudonymiser
+from fraudlink.identifiers import Identifier, IdentifierKind, Pseudonymiser, parse
+from fraudlink.indicators import service as indicator_service
 from fraudlink.partners import service as partner_service
 from fraudlink.partners.models import PartnerType
 from fraudlink.partners.service import Directory
@@ -54,14 +55,20 @@ FOLLOW_UP_TOKEN_BYTES = 16
 
 @dataclass(frozen=True)
 class RoutingPolicy:
-    """The configurable part of routing: when the police are told, and who the identity desk is."""
+    """The configurable part of intake: when the police are told, who the identity desk is,
+    and what makes the identifiers a report names count as evidence."""
 
     police_threshold_cents: int
     identity_fraud_desk: str
+    evidence: indicator_service.Policy
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RoutingPolicy:
-        return cls(settings.police_threshold_cents, settings.identity_fraud_desk)
+        return cls(
+            settings.police_threshold_cents,
+            settings.identity_fraud_desk,
+            indicator_service.Policy.from_settings(settings),
+        )
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ class PreparedReport:
     identifiers: list[dict[str, Any]]
     recipients: dict[int, list[RoutingReason]]
     advice: list[str]
+    named: list[indicator_service.Named]
     events: list[Event] = field(default_factory=list)
 
     @property
@@ -310,12 +318,46 @@ def prepare(
             "recipients": sorted(intake.directory.names[partner] for partner in recipients),
         },
     )
+    named = _named(report, intake)
     return PreparedReport(
-        row, payments, identifiers, recipients, [step.id for step in plan], [event]
+        row, payments, identifiers, recipients, [step.id for step in plan], named, [event]
     )
 
 
-def store(session: Session, prepared: Sequence[PreparedReport], *, now: datetime) -> list[int]:
+def _named(report: ReportIn, intake: Intake) -> list[indicator_service.Named]:
+    """The identifiers of a report that feed the indicator exchange (warning-listed ones not).
+
+    A web address also names its registrable domain, which is what people check most.
+    """
+    found: list[Identifier] = []
+    for payment in report.payments:
+        beneficiary: Identifier | None = payment.beneficiary_iban or payment.beneficiary_wallet
+        if beneficiary is not None:
+            found.append(beneficiary)
+    for item in report.identifiers:
+        if item.parsed is None:
+            continue
+        found.append(item.parsed)
+        domain = item.parsed.details.get("registrable_domain")
+        if item.parsed.kind is IdentifierKind.URL and domain is not None:
+            found.append(parse(str(domain), IdentifierKind.DOMAIN))
+    partner_domains = intake.directory.by_domain.keys()
+    return [
+        indicator_service.Named(
+            identifier.kind.value, identifier.normalized, intake.pseudonymiser.token(identifier)
+        )
+        for identifier in found
+        if not indicator_service.is_warning_listed(identifier, partner_domains)
+    ]
+
+
+def store(
+    session: Session,
+    prepared: Sequence[PreparedReport],
+    *,
+    now: datetime,
+    evidence: indicator_service.Policy,
+) -> list[int]:
     """Insert a batch of prepared reports with a handful of multi-row statements."""
     if not prepared:
         return []
@@ -350,6 +392,20 @@ def store(session: Session, prepared: Sequence[PreparedReport], *, now: datetime
         if rows:
             session.execute(insert(table_of(model)), rows)
     advice_outcomes.record_plans(session, plans)
+    indicator_service.record_reports(
+        session,
+        [
+            indicator_service.ReportEvidence(
+                report_id=report_id,
+                partner_id=report.row["reporting_partner_id"],
+                reported_at=report.row["reported_at"],
+                fraud_type=report.row["fraud_type"].value,
+                named=report.named,
+            )
+            for report_id, report in zip(ids, prepared, strict=True)
+        ],
+        policy=evidence,
+    )
     audit_service.record_many(session, [event for report in prepared for event in report.events])
     return ids
 
@@ -388,7 +444,7 @@ def submit(
         idempotency_key=key,
         actor=actor,
     )
-    [report_id] = store(session, [prepared], now=intake.now)
+    [report_id] = store(session, [prepared], now=intake.now, evidence=policy.evidence)
     return Submission(get(session, report_id=report_id), created=True)
 
 

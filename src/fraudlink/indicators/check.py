@@ -1,0 +1,80 @@
+"""The public check: may I pay this account, answer this number, buy from this shop?
+
+Anyone may ask, without a key. The answer says whether the value was reported, how often in
+the last twelve months (in bands, so that single reports cannot be told apart), which kinds of
+fraud, when last, and what to do. It never says "safe": the absence of reports proves nothing,
+and it never shows personal data or a victim's words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from fraudlink.i18n import LOCAL_TIME_ZONE, Language, translate
+from fraudlink.identifiers import Identifier, Pseudonymiser, parse
+from fraudlink.indicators.index import Entry, IndicatorIndex
+from fraudlink.indicators.vocabulary import IndicatorStatus
+
+WINDOW: Final = timedelta(days=365)
+# Counts of at most this many reports are shown as a band, not a number.
+BANDS: Final = ((1, "1"), (5, "2-5"))
+TOP_BAND: Final = "6+"
+_SHOWN: Final = frozenset({IndicatorStatus.ACTIVE, IndicatorStatus.DISPUTED})
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    identifier: Identifier
+    reported: bool
+    reports_band: str | None
+    fraud_types: list[str]
+    last_reported: date | None
+    disputed: bool
+    advice: list[str]
+
+
+def band(count: int) -> str | None:
+    if count <= 0:
+        return None
+    return next((label for limit, label in BANDS if count <= limit), TOP_BAND)
+
+
+def check(
+    value: str,
+    *,
+    index: IndicatorIndex,
+    pseudonymiser: Pseudonymiser,
+    now: datetime,
+    language: Language,
+) -> CheckResult:
+    """Check a value as typed; raises InvalidIdentifier when it is no identifier at all."""
+    identifier = parse(value)
+    entry = index.lookup(pseudonymiser.token(identifier))
+    recent = _recent_reports(entry, now)
+    reported = bool(recent)
+    return CheckResult(
+        identifier=identifier,
+        reported=reported,
+        reports_band=band(len(recent)),
+        fraud_types=list(entry.fraud_types) if reported and entry else [],
+        last_reported=recent[0].astimezone(LOCAL_TIME_ZONE).date() if recent else None,
+        disputed=reported and entry is not None and entry.status is IndicatorStatus.DISPUTED,
+        advice=_advice(identifier, entry.fraud_types if reported and entry else (), language),
+    )
+
+
+def _recent_reports(entry: Entry | None, now: datetime) -> tuple[datetime, ...]:
+    if entry is None or entry.status not in _SHOWN or entry.capped:
+        return ()
+    return tuple(moment for moment in entry.recent_reports if now - moment <= WINDOW)
+
+
+def _advice(identifier: Identifier, fraud_types: tuple[str, ...], language: Language) -> list[str]:
+    """Prevention advice for this kind of value, and for the frauds it was reported for."""
+    state = "reported" if fraud_types else "not_reported"
+    tips = [translate(f"indicators.check_{identifier.kind.value}_{state}", language)]
+    tips += [translate(f"indicators.prevent_{fraud_type}", language) for fraud_type in fraud_types]
+    tips.append(translate("indicators.check_no_guarantee", language))
+    return tips

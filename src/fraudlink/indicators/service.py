@@ -1,0 +1,385 @@
+"""The indicator exchange: what reports and partners say about identifiers, weighed and shared.
+
+Reports and partner submissions add evidence to an indicator; the service keeps its counts,
+fraud types and confidence current, and gives every change a position in the change feed, from
+which the in-memory index (``index.py``) and partners' feeds follow.
+
+**Confidence** (0-1) combines independent evidence like independent witnesses (noisy-OR), and
+fades with time::
+
+    confidence = (1 - 0.65^R * prod(1 - 0.5 t_p) * prod(1 - 0.95 t_c))
+                 * 0.5^(days since last seen / 180) * 0.5^F
+
+R is the number of reports (each a different victim), the first product runs over unconfirmed
+partner submissions and the second over confirmed cases, each weighted by the submitting
+partner's trust ``t`` (police 1.0 … victim support 0.5, see ``TRUST``); F is the number of
+partners that reported the indicator as a false positive. A capped, cleared or expired
+indicator has confidence 0.
+
+**Standard of proof**: an indicator is shared as fraud (decisions, feeds, downloads) only with
+at least ``FRAUDLINK_PROOF_MIN_REPORTS`` independent reports (2 by default, after the EU
+payment-services proposal) or one partner-confirmed case; below that it is held as unconfirmed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+import yaml
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from fraudlink.database import table_of, utcnow
+from fraudlink.identifiers import Identifier, IdentifierKind, parse
+from fraudlink.indicators.models import (
+    ChangeCounter,
+    Indicator,
+    IndicatorReport,
+    Sighting,
+    Submission,
+)
+from fraudlink.indicators.vocabulary import IndicatorStatus, SightingKind, Tlp
+from fraudlink.partners import service as partner_service
+from fraudlink.partners.models import PartnerType
+from fraudlink.settings import Settings
+
+WARNING_LISTS: Final = Path(__file__).parent / "warning_lists.yaml"
+REPORT_WEIGHT: Final = 0.35
+SUBMISSION_WEIGHT: Final = 0.5
+CONFIRMED_WEIGHT: Final = 0.95
+HALF_LIFE_DAYS: Final = 180
+TRUST: Final[Mapping[PartnerType, float]] = {
+    PartnerType.POLICE: 1.0,
+    PartnerType.PROSECUTION: 1.0,
+    PartnerType.BANK: 0.9,
+    PartnerType.PSP: 0.9,
+    PartnerType.TELECOM: 0.8,
+    PartnerType.HELPDESK: 0.7,
+    PartnerType.MARKETPLACE: 0.7,
+    PartnerType.VICTIM_SUPPORT: 0.5,
+    PartnerType.RESEARCH: 0.0,
+    PartnerType.PROGRAMME: 0.0,
+}
+DEFAULT_TLP: Final = Tlp.AMBER
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The configurable evidence rules."""
+
+    min_reports: int
+    correlation_cap: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Policy:
+        return cls(settings.proof_min_reports, settings.correlation_cap)
+
+
+@dataclass(frozen=True)
+class Named:
+    """An identifier as a report named it: what the indicator exchange is fed with."""
+
+    kind: str
+    value: str
+    token: str
+
+
+@dataclass
+class ReportEvidence:
+    report_id: int
+    partner_id: int | None
+    reported_at: datetime
+    fraud_type: str
+    named: list[Named] = field(default_factory=list)
+
+
+@cache
+def _static_warning_list() -> frozenset[tuple[str, str]]:
+    with WARNING_LISTS.open() as handle:
+        lists = yaml.safe_load(handle)
+    return frozenset(
+        (kind, parse(str(value), kind).normalized)
+        for kind, key in (
+            (IdentifierKind.DOMAIN, "domains"),
+            (IdentifierKind.PHONE, "phones"),
+            (IdentifierKind.IBAN, "ibans"),
+        )
+        for value in lists.get(key) or ()
+    )
+
+
+def is_warning_listed(identifier: Identifier, partner_domains: Iterable[str]) -> bool:
+    """Whether a value is known-benign: never listed as fraud, however often it is named."""
+    if (identifier.kind, identifier.normalized) in _static_warning_list():
+        return True
+    domain = identifier.details.get("registrable_domain")
+    if domain is None:
+        return False
+    benign = set(partner_domains) | {
+        value for kind, value in _static_warning_list() if kind is IdentifierKind.DOMAIN
+    }
+    return str(domain) in benign
+
+
+def _take_changes(session: Session, count: int) -> int:
+    """Reserve ``count`` consecutive change positions; returns the first."""
+    dialect_insert = (
+        postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    )
+    session.execute(
+        dialect_insert(ChangeCounter).values(id=1, last_change=0).on_conflict_do_nothing()
+    )
+    counter = session.scalars(
+        select(ChangeCounter).with_for_update().execution_options(populate_existing=True)
+    ).one()
+    first = counter.last_change + 1
+    counter.last_change += count
+    session.flush()
+    return first
+
+
+def record_reports(session: Session, evidence: Sequence[ReportEvidence], *, policy: Policy) -> None:
+    """Add the identifiers that reports named to the indicators, creating the new ones."""
+    named: dict[str, Named] = {}
+    links: list[tuple[str, ReportEvidence]] = []
+    for report in evidence:
+        for item in {item.token: item for item in report.named}.values():
+            named.setdefault(item.token, item)
+            links.append((item.token, report))
+    if not named:
+        return
+    now = utcnow()
+    ids = _ensure_indicators(session, named.values(), now=now)
+    session.execute(
+        insert(table_of(IndicatorReport)),
+        [
+            {
+                "indicator_id": ids[token],
+                "report_id": report.report_id,
+                "partner_id": report.partner_id,
+                "reported_at": report.reported_at,
+                "fraud_type": report.fraud_type,
+            }
+            for token, report in links
+        ],
+    )
+    refresh(session, list(ids.values()), policy=policy, now=now)
+
+
+def _ensure_indicators(
+    session: Session, named: Iterable[Named], *, now: datetime
+) -> dict[str, int]:
+    """The ids of these indicators, inserting the ones that are new."""
+    wanted = {item.token: item for item in named}
+    existing = dict(
+        session.execute(
+            select(Indicator.token, Indicator.id).where(Indicator.token.in_(list(wanted)))
+        ).all()
+    )
+    fresh = [item for token, item in wanted.items() if token not in existing]
+    if fresh:
+        session.execute(
+            insert(table_of(Indicator)),
+            [
+                {
+                    "kind": item.kind,
+                    "token": item.token,
+                    "value": item.value,
+                    "status": IndicatorStatus.ACTIVE,
+                    "tlp": DEFAULT_TLP,
+                    "first_seen": now,
+                    "last_seen": now,
+                    "report_count": 0,
+                    "partner_count": 0,
+                    "confirmed_count": 0,
+                    "fraud_types": [],
+                    "confidence": 0.0,
+                    "capped": False,
+                    "change": 0,
+                }
+                for item in fresh
+            ],
+        )
+        existing |= dict(
+            session.execute(
+                select(Indicator.token, Indicator.id).where(
+                    Indicator.token.in_([item.token for item in fresh])
+                )
+            ).all()
+        )
+    return existing
+
+
+@dataclass
+class _Tally:
+    reports: int = 0
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    partners: set[int] = field(default_factory=set)
+    fraud_types: set[str] = field(default_factory=set)
+    weights: list[float] = field(default_factory=list)
+    confirmed: int = 0
+    false_positives: int = 0
+
+
+def refresh(
+    session: Session, indicator_ids: Sequence[int], *, policy: Policy, now: datetime | None = None
+) -> None:
+    """Recount the indicators from their evidence and give each a new change position."""
+    if not indicator_ids:
+        return
+    now = now or utcnow()
+    tallies: dict[int, _Tally] = defaultdict(_Tally)
+    evidence = IndicatorReport.indicator_id.in_(indicator_ids)
+    for indicator_id, count, first, last in session.execute(
+        select(
+            IndicatorReport.indicator_id,
+            func.count(),
+            func.min(IndicatorReport.reported_at),
+            func.max(IndicatorReport.reported_at),
+        )
+        .where(evidence)
+        .group_by(IndicatorReport.indicator_id)
+    ):
+        tally = tallies[indicator_id]
+        tally.reports, tally.first_seen, tally.last_seen = count, first, last
+    for indicator_id, partner_id, fraud_type in session.execute(
+        select(IndicatorReport.indicator_id, IndicatorReport.partner_id, IndicatorReport.fraud_type)
+        .where(evidence)
+        .distinct()
+    ):
+        tallies[indicator_id].fraud_types.add(fraud_type)
+        if partner_id is not None:
+            tallies[indicator_id].partners.add(partner_id)
+    _tally_submissions(session, indicator_ids, tallies)
+    _tally_false_positives(session, indicator_ids, tallies)
+    first_change = _take_changes(session, len(indicator_ids))
+    statuses = dict(
+        session.execute(
+            select(Indicator.id, Indicator.status).where(Indicator.id.in_(indicator_ids))
+        ).all()
+    )
+    rows = []
+    for position, indicator_id in enumerate(sorted(indicator_ids)):
+        tally = tallies[indicator_id]
+        capped = tally.reports > policy.correlation_cap
+        rows.append(
+            {
+                "indicator_id": indicator_id,
+                "report_count": tally.reports,
+                "partner_count": len(tally.partners),
+                "confirmed_count": tally.confirmed,
+                "fraud_types": sorted(tally.fraud_types),
+                "first_seen": tally.first_seen or now,
+                "last_seen": tally.last_seen or now,
+                "capped": capped,
+                "confidence": 0.0
+                if capped or statuses[indicator_id] in _NOT_EVIDENCE
+                else confidence(tally, now=now),
+                "change": first_change + position,
+            }
+        )
+    session.execute(
+        update(table_of(Indicator))
+        .where(table_of(Indicator).c.id == bindparam("indicator_id"))
+        .values(
+            report_count=bindparam("report_count"),
+            partner_count=bindparam("partner_count"),
+            confirmed_count=bindparam("confirmed_count"),
+            fraud_types=bindparam("fraud_types"),
+            first_seen=bindparam("first_seen"),
+            last_seen=bindparam("last_seen"),
+            capped=bindparam("capped"),
+            confidence=bindparam("confidence"),
+            change=bindparam("change"),
+        ),
+        rows,
+    )
+
+
+_NOT_EVIDENCE: Final = frozenset({IndicatorStatus.CLEARED, IndicatorStatus.EXPIRED})
+
+
+def _tally_submissions(
+    session: Session, indicator_ids: Sequence[int], tallies: dict[int, _Tally]
+) -> None:
+    types = partner_service.directory(session).types
+    for indicator_id, partner_id, confirmed, fraud_type, submitted_at in session.execute(
+        select(
+            Submission.indicator_id,
+            Submission.partner_id,
+            Submission.confirmed,
+            Submission.fraud_type,
+            Submission.submitted_at,
+        ).where(Submission.indicator_id.in_(indicator_ids))
+    ):
+        tally = tallies[indicator_id]
+        tally.partners.add(partner_id)
+        tally.fraud_types.add(fraud_type)
+        trust = TRUST[types[partner_id]]
+        tally.weights.append((CONFIRMED_WEIGHT if confirmed else SUBMISSION_WEIGHT) * trust)
+        tally.confirmed += int(confirmed)
+        if tally.last_seen is None or submitted_at > tally.last_seen:
+            tally.last_seen = submitted_at
+        if tally.first_seen is None or submitted_at < tally.first_seen:
+            tally.first_seen = submitted_at
+
+
+def _tally_false_positives(
+    session: Session, indicator_ids: Sequence[int], tallies: dict[int, _Tally]
+) -> None:
+    for indicator_id, partners in session.execute(
+        select(Sighting.indicator_id, func.count(Sighting.partner_id.distinct()))
+        .where(
+            Sighting.indicator_id.in_(indicator_ids), Sighting.kind == SightingKind.FALSE_POSITIVE
+        )
+        .group_by(Sighting.indicator_id)
+    ):
+        tallies[indicator_id].false_positives = partners
+
+
+def confidence(tally: _Tally, *, now: datetime) -> float:
+    doubt = (1 - REPORT_WEIGHT) ** tally.reports * math.prod(1 - weight for weight in tally.weights)
+    last_seen = tally.last_seen or now
+    fading = 0.5 ** (max((now - last_seen).days, 0) / HALF_LIFE_DAYS)
+    return round(float((1 - doubt) * fading * 0.5**tally.false_positives), 4)
+
+
+def meets_standard(indicator: Indicator, policy: Policy) -> bool:
+    """Whether the indicator may be shared as fraud (see the module docstring)."""
+    return (
+        indicator.status is IndicatorStatus.ACTIVE
+        and not indicator.capped
+        and (indicator.report_count >= policy.min_reports or indicator.confirmed_count >= 1)
+    )
+
+
+def changes_since(session: Session, *, since: int, limit: int) -> Sequence[Indicator]:
+    return session.scalars(
+        select(Indicator).where(Indicator.change > since).order_by(Indicator.change).limit(limit)
+    ).all()
+
+
+def find(session: Session, *, token: str) -> Indicator | None:
+    return session.scalar(select(Indicator).where(Indicator.token == token))
+
+
+def report_days(session: Session, *, indicator_ids: Sequence[int]) -> dict[int, list[datetime]]:
+    """When each indicator was reported, newest first (for the check's bands)."""
+    days: dict[int, list[datetime]] = defaultdict(list)
+    for indicator_id, reported_at in session.execute(
+        select(IndicatorReport.indicator_id, IndicatorReport.reported_at)
+        .where(IndicatorReport.indicator_id.in_(indicator_ids))
+        .order_by(IndicatorReport.reported_at.desc())
+    ):
+        days[indicator_id].append(reported_at)
+    return days
