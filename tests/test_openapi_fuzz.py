@@ -8,12 +8,16 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.core.result import Ok
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from fraudlink.database import Database
 from fraudlink.partners.models import PartnerType
 from tests.factories import add_key, add_partner
 
 EXAMPLES_PER_OPERATION = 25
+# Operations whose valid input the schema cannot describe: a string is only an identifier if
+# it parses as one, so a schema-valid request may rightly be refused with 422.
+CONTENT_VALIDATED = frozenset({"/v1/check", "/v1/identifiers/parse"})
 
 
 @pytest.fixture
@@ -41,6 +45,7 @@ def test_every_operation_survives_generated_input(app: FastAPI, programme_key: s
     def call(data: st.DataObject) -> None:
         operation = data.draw(st.sampled_from(operations))
         case = data.draw(operation.as_strategy())
-        case.call_and_validate(headers=headers)
+        excluded = [positive_data_acceptance] if operation.path in CONTENT_VALIDATED else []
+        case.call_and_validate(headers=headers, excluded_checks=excluded)
 
     call()

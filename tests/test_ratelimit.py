@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import random
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -367,15 +369,19 @@ def test_redis_answers_the_same_with_text_responses(redis_prefix: str) -> None:
 EVENTS = st.lists(
     st.tuples(
         # Milliseconds since the previous request: mostly bursts, now and then a long pause.
-        st.one_of(
-            st.just(0),
-            st.integers(min_value=0, max_value=20_000),
-            st.integers(min_value=0, max_value=4_000_000),
-        ),
+        st.sampled_from([0, 0, 0, 1, 999, 12_000, 60_000, 119_999, 3_600_000])
+        | st.integers(min_value=0, max_value=30_000),
         st.sampled_from(["ip:192.0.2.1", "key:abcdefghijkl"]),
         st.one_of(st.just(""), st.integers(min_value=0, max_value=8).map(token)),
     ),
-    max_size=60,
+    min_size=5,
+    max_size=80,
+)
+
+
+# Tight enough that random traffic meets both refusals often (rate in most examples).
+DIFFERENTIAL = Limits(
+    requests_per_minute=3, distinct_values_per_hour=3, enumeration_penalty_seconds=120
 )
 
 
@@ -384,9 +390,7 @@ EVENTS = st.lists(
 def test_memory_and_redis_decide_every_sequence_alike(
     redis_connection: redis.Redis, events: list[tuple[int, str, str]]
 ) -> None:
-    limits = Limits(
-        requests_per_minute=5, distinct_values_per_hour=3, enumeration_penalty_seconds=120
-    )
+    limits = DIFFERENTIAL
     prefix = f"fraudlink-test:{uuid.uuid4().hex}:"
     memory = MemoryRateLimiter(limits)
     shared = RedisRateLimiter(redis_connection, limits, prefix=prefix)
@@ -397,6 +401,25 @@ def test_memory_and_redis_decide_every_sequence_alike(
             assert memory.check(client, value, now) == shared.check(client, value, now)
     finally:
         _delete_prefix(redis_connection, prefix)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_memory_and_redis_agree_over_long_random_traffic(
+    redis_connection: redis.Redis, redis_prefix: str, seed: int
+) -> None:
+    randomness = random.Random(seed)  # noqa: S311 - seeded test traffic, not a secret
+    memory = MemoryRateLimiter(DIFFERENTIAL)
+    shared = RedisRateLimiter(redis_connection, DIFFERENTIAL, prefix=redis_prefix)
+    reasons: Counter[str | None] = Counter()
+    now = T0
+    for _ in range(2000):
+        now += randomness.choice([0, 0, 0.2, 5, 20, 61, 130, 900])
+        client = randomness.choice(["ip:192.0.2.1", "ip:192.0.2.2", "key:abcdefghijkl"])
+        value = randomness.choice(["", *(token(i) for i in range(8))])
+        verdict = memory.check(client, value, now)
+        assert shared.check(client, value, now) == verdict
+        reasons[verdict.reason] += 1
+    assert set(reasons) == {None, "rate", "enumeration"}, reasons
 
 
 # --- who the client is ----------------------------------------------------------------------

@@ -186,7 +186,7 @@ class MemoryRateLimiter:
         if value_token:
             digest = value_digest(value_token)
             hour_ago = now_ms - HOUR_MS
-            state.values = {d: seen for d, seen in state.values.items() if seen > hour_ago}
+            state.values = {d: seen for d, seen in state.values.items() if seen >= hour_ago}
             if digest not in state.values and len(state.values) >= limits.distinct_values_per_hour:
                 state.blocked_until_ms = now_ms + limits.penalty_ms
                 return Verdict.refuse("enumeration", limits.penalty_ms)
