@@ -22,22 +22,33 @@ class Permission(StrEnum):
     REPORT_SUBMIT = "report:submit"  # submit victims' reports (reporting points)
     REPORT_READ = "report:read"  # read the reports routed to the own organisation
     REPORT_READ_NARRATIVE = "report:read_narrative"  # read the victim's own words
+    INDICATOR_READ = "indicator:read"  # query indicators by value or token, follow the feed
+    INDICATOR_READ_RAW = "indicator:read_raw"  # see indicators' raw values, not only tokens
+    INDICATOR_SUBMIT = "indicator:submit"  # list indicators and report sightings
 
 
 _EVERY_PARTNER = frozenset({Permission.PARTNER_READ, Permission.KEY_MANAGE, Permission.AUDIT_READ})
-_OPERATIONAL = _EVERY_PARTNER | {Permission.IDENTIFIER_PARSE, Permission.REPORT_READ}
+_OPERATIONAL = _EVERY_PARTNER | {
+    Permission.IDENTIFIER_PARSE,
+    Permission.REPORT_READ,
+    Permission.INDICATOR_READ,
+    Permission.INDICATOR_SUBMIT,
+}
+# Raw values of indicators are personal data (a mule's account number): only partners that
+# act on them (block a payment, open a case) see them; the others match by token.
+_ACTS_ON_RAW = frozenset({Permission.INDICATOR_READ_RAW})
 # Reporting points take reports from victims and may read the victim's story; banks, operators
 # and marketplaces act on the identifiers and payments only.
 _CASEWORK = _OPERATIONAL | {Permission.REPORT_READ_NARRATIVE}
 _REPORTING_POINT = _CASEWORK | {Permission.REPORT_SUBMIT}
 
 GRANTS: Mapping[PartnerType, frozenset[Permission]] = {
-    PartnerType.BANK: _OPERATIONAL,
-    PartnerType.PSP: _OPERATIONAL,
+    PartnerType.BANK: _OPERATIONAL | _ACTS_ON_RAW,
+    PartnerType.PSP: _OPERATIONAL | _ACTS_ON_RAW,
     PartnerType.TELECOM: _OPERATIONAL,
     PartnerType.MARKETPLACE: _OPERATIONAL,
-    PartnerType.POLICE: _REPORTING_POINT,
-    PartnerType.PROSECUTION: _CASEWORK,
+    PartnerType.POLICE: _REPORTING_POINT | _ACTS_ON_RAW,
+    PartnerType.PROSECUTION: _CASEWORK | _ACTS_ON_RAW,
     PartnerType.HELPDESK: _REPORTING_POINT,
     PartnerType.VICTIM_SUPPORT: _REPORTING_POINT,
     # Researchers work with figures, not with tokens that would let them link people's records.

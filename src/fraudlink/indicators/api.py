@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
+from fraudlink.access.dependencies import require
+from fraudlink.access.permissions import Permission
+from fraudlink.access.service import Principal
 from fraudlink.database import utcnow
-from fraudlink.errors import InvalidInput
-from fraudlink.identifiers import MAX_INPUT_LENGTH, InvalidIdentifier
+from fraudlink.errors import InvalidInput, NotFound
+from fraudlink.identifiers import (
+    MAX_INPUT_LENGTH,
+    IdentifierKind,
+    InvalidIdentifier,
+    Pseudonymiser,
+    parse,
+)
 from fraudlink.indicators import check as check_service
+from fraudlink.indicators import service
 from fraudlink.indicators.index import IndicatorIndex
-from fraudlink.indicators.schemas import CheckOut
-from fraudlink.web.dependencies import DatabaseDep, LanguageDep
+from fraudlink.indicators.models import Indicator
+from fraudlink.indicators.schemas import (
+    Changes,
+    CheckOut,
+    IndicatorBatch,
+    IndicatorIn,
+    IndicatorList,
+    IndicatorOut,
+    SightingIn,
+    SightingOut,
+)
+from fraudlink.settings import Settings
+from fraudlink.web.dependencies import DatabaseDep, LanguageDep, SessionDep, SettingsDep
 from fraudlink.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1", tags=["indicators"])
@@ -58,3 +80,137 @@ def check(
 ) -> CheckOut:
     """Was this reported as fraud? Anyone may ask; the answer is in bands and never says "safe"."""
     return CheckOut.of(run_check(request, database, value, language))
+
+
+Reader = Annotated[Principal, Depends(require(Permission.INDICATOR_READ))]
+Submitter = Annotated[Principal, Depends(require(Permission.INDICATOR_SUBMIT))]
+PARTNER_ERRORS = problem_responses(401, 403, 422)
+
+
+def _views(
+    session: SessionDep, principal: Principal, indicators: Sequence[Indicator], settings: Settings
+) -> list[IndicatorOut]:
+    """Indicators as this partner may see them: the raw value only where allowed."""
+    policy = service.Policy.from_settings(settings)
+    contributed = service.contributors(session, indicator_ids=[item.id for item in indicators])
+    return [
+        IndicatorOut(
+            id=item.id,
+            kind=IdentifierKind(item.kind),
+            token=item.token,
+            value=item.value
+            if service.may_see_raw(item, principal, principal.partner_id in contributed[item.id])
+            else None,
+            status=item.status,
+            tlp=item.tlp,
+            first_seen=item.first_seen,
+            last_seen=item.last_seen,
+            report_count=item.report_count,
+            partner_count=item.partner_count,
+            confirmed_count=item.confirmed_count,
+            fraud_types=item.fraud_types,
+            confidence=item.confidence,
+            shared_as_fraud=service.meets_standard(item, policy),
+            capped=item.capped,
+            change=item.change,
+        )
+        for item in indicators
+    ]
+
+
+@router.post("/indicators", status_code=201, responses=PARTNER_ERRORS)
+def submit_indicators(
+    body: IndicatorBatch | IndicatorIn,
+    principal: Submitter,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+) -> IndicatorList:
+    """List one indicator, or up to 1,000 as `{"indicators": [...]}`; a value again updates it."""
+    items = body.indicators if isinstance(body, IndicatorBatch) else [body]
+    pseudonymiser: Pseudonymiser = request.app.state.pseudonymiser
+    indicators = service.submit(
+        session,
+        listings=[
+            service.Listing(item.parsed, item.fraud_type.value, item.confirmed, item.tlp)
+            for item in items
+        ],
+        partner_id=principal.partner_id,
+        token_of=pseudonymiser.token,
+        actor=principal.actor,
+        policy=service.Policy.from_settings(settings),
+    )
+    return IndicatorList(indicators=_views(session, principal, indicators, settings))
+
+
+@router.get("/indicators", responses={**PARTNER_ERRORS, **problem_responses(404)})
+def find_indicator(
+    principal: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+    value: Annotated[str | None, Query(max_length=MAX_INPUT_LENGTH)] = None,
+    token: Annotated[str | None, Query(pattern="^[0-9a-f]{64}$")] = None,
+) -> IndicatorOut:
+    """Look an indicator up by raw value (pseudonymised here) or token; every lookup is audited."""
+    if (value is None) == (token is None):
+        raise InvalidInput("indicators.value_or_token", field="value")
+    if value is not None:
+        try:
+            token = request.app.state.pseudonymiser.token(parse(value))
+        except InvalidIdentifier as error:
+            raise InvalidInput(f"identifiers.{error.code}", field="value", **error.params) from None
+    assert token is not None
+    indicator = service.find(session, token=token)
+    if indicator is None:
+        raise NotFound("indicators.unknown_value", field="value" if value else "token")
+    service.record_lookups(session, actor=principal.actor, indicators=[indicator])
+    return _views(session, principal, [indicator], settings)[0]
+
+
+@router.get("/indicators/changes", responses=PARTNER_ERRORS)
+def indicator_changes(
+    principal: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    since: Annotated[int, Query(ge=0, description="The `next_since` of the previous page.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+) -> Changes:
+    """New and changed indicators after a cursor, oldest change first: poll to follow."""
+    changed = service.changes_since(session, since=since, limit=limit)
+    return Changes(
+        indicators=_views(session, principal, changed, settings),
+        next_since=changed[-1].change if changed else since,
+    )
+
+
+@router.post(
+    "/indicators/{indicator_id}/sightings",
+    status_code=201,
+    responses={**PARTNER_ERRORS, **problem_responses(404)},
+)
+def add_sighting(
+    indicator_id: int,
+    body: SightingIn,
+    principal: Submitter,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> SightingOut:
+    """Tell the partners what you saw: an attempted payment, a call, or a false positive."""
+    sighting = service.add_sighting(
+        session,
+        indicator_id=indicator_id,
+        partner_id=principal.partner_id,
+        kind=body.kind,
+        seen_at=body.seen_at or utcnow(),
+        count=body.count,
+        actor=principal.actor,
+        policy=service.Policy.from_settings(settings),
+    )
+    return SightingOut(
+        id=sighting.id,
+        indicator_id=sighting.indicator_id,
+        kind=sighting.kind,
+        seen_at=sighting.seen_at,
+        count=sighting.count,
+    )

@@ -47,14 +47,14 @@ def element(value: bytes, key: bytes) -> bytes:
     return hashlib.blake2b(value, key=key).hexdigest().encode("ascii")
 
 
-def positions(element: bytes, hashes: int, bits: int) -> list[int]:
+def positions(item: bytes, hashes: int, bits: int) -> list[int]:
     """The bit positions of one element, exactly as DCSO's reference computes them.
 
     The multiplication wraps at 2**64 before the reduction modulo the prime, as it does in Go's
     and C's uint64 arithmetic: every reader of the format relies on it, so do not "fix" it.
     """
     h = _FNV_OFFSET
-    for byte in element:  # FNV-1: multiply, then XOR (FNV-1a is the other way round)
+    for byte in item:  # FNV-1: multiply, then XOR (FNV-1a is the other way round)
         h = ((h * _FNV_PRIME) & _U64) ^ byte
     h %= _MODULUS
     result = []
@@ -65,29 +65,28 @@ def positions(element: bytes, hashes: int, bits: int) -> list[int]:
 
 
 @functools.lru_cache(maxsize=4)
-def _lanes(count: int) -> tuple[int, int, int]:
-    """Masks for ``count`` 128-bit lanes: the low 64 bits of each, a 1 in each, FNV's start."""
-    low = int.from_bytes(b"\xff" * 8 + bytes(8), "little")
-    one = 1
-    width = 128
-    # Repeating a pattern by multiplication: sum(pattern << (width * i)) for i < count.
-    spread = ((1 << (width * count)) - 1) // ((1 << width) - 1)
-    return low * spread, one * spread, _FNV_OFFSET * spread
+def _lanes(count: int) -> tuple[int, int, int, int]:
+    """Constants over ``count`` 128-bit lanes: low 64 bits set, 59, 1, FNV's start value."""
+    # Multiplying by this repeats a lane-sized pattern: sum(1 << (128 * i) for i < count).
+    spread = ((1 << (128 * count)) - 1) // ((1 << 128) - 1)
+    return _U64 * spread, 59 * spread, spread, _FNV_OFFSET * spread
 
 
-def _reduce(lanes: int, low: int, one: int) -> int:
-    """Each lane modulo the prime; every lane holds a value below 2**64."""
+def _reduce(lanes: int, count: int) -> int:
+    """Each lane, a value below 2**64, modulo the prime 2**64 - 59."""
+    low, fifty_nine, one, _ = _lanes(count)
     # x >= 2**64 - 59 exactly when x + 59 carries into bit 64; then x mod p = x + 59 - 2**64.
-    carries = ((lanes + 59 * one) >> 64) & one
-    return (lanes + 59 * carries) & low
+    # That happens for about one lane in 3e17, but it has to be right when it does.
+    carries = ((lanes + fifty_nine) >> 64) & one
+    return (lanes + 59 * carries) & low if carries else lanes
 
 
-def _unpack(lanes: int, count: int) -> list[int]:
-    words = memoryview(lanes.to_bytes(16 * count, "little")).cast("Q")
-    return words[::2].tolist()
+def _unpack(lanes: int, count: int) -> tuple[int, ...]:
+    """The low 64 bits of each lane."""
+    return struct.unpack(f"<{2 * count}Q", lanes.to_bytes(16 * count, "little"))[::2]
 
 
-def _positions_batch(elements: Sequence[bytes], hashes: int, bits: int) -> list[tuple[int, ...]]:
+def _positions_batch(items: Sequence[bytes], hashes: int, bits: int) -> list[tuple[int, ...]]:
     """``positions`` for many elements of ``_ELEMENT_BYTES`` bytes at once, same results.
 
     FNV-1 is a loop over bytes, far too slow in Python for a million 128-byte elements. Here
@@ -95,20 +94,25 @@ def _positions_batch(elements: Sequence[bytes], hashes: int, bits: int) -> list[
     times the 41-bit FNV prime stays inside the lane), so each of the 128 steps is a handful of
     whole-integer operations in C instead of one Python step per element.
     """
-    count = len(elements)
-    low, one, state = _lanes(count)
-    joined = b"".join(elements)
+    count = len(items)
+    low, _, _, state = _lanes(count)
+    joined = b"".join(items)
     column = bytearray(16 * count)
     for index in range(_ELEMENT_BYTES):
         column[::16] = joined[index::_ELEMENT_BYTES]
         state = ((state * _FNV_PRIME) & low) ^ int.from_bytes(column, "little")
-    state = _reduce(state, low, one)
+    state = _reduce(state, count)
     rounds = []
     for _ in range(hashes):
         # Two values below 2**64 multiply to less than 2**128: the product stays in its lane.
-        state = _reduce((state * _MULTIPLIER) & low, low, one)
+        state = _reduce((state * _MULTIPLIER) & low, count)
         rounds.append([h % bits for h in _unpack(state, count)])
     return list(zip(*rounds, strict=True))
+
+
+def _words(bits: int) -> int:
+    """M: the bit array's length in 64-bit words."""
+    return (bits + 63) // 64
 
 
 def _check_key(key: bytes) -> bytes:
@@ -125,8 +129,17 @@ class BloomFilter:
     to share between threads while adding.
     """
 
-    __slots__ = ("_attached", "_bits", "_capacity", "_count", "_hashes", "_key", "_m", "_pending")
-    __slots__ += ("_rate",)
+    __slots__ = (
+        "_array",
+        "_attached",
+        "_capacity",
+        "_count",
+        "_hashes",
+        "_key",
+        "_m",
+        "_pending",
+        "_rate",
+    )
 
     def __init__(
         self,
@@ -136,7 +149,7 @@ class BloomFilter:
         hashes: int,
         bits: int,
         count: int,
-        bit_array: bytearray,
+        array: bytearray,
         key: bytes | None,
         attached: bytes = b"",
     ) -> None:
@@ -145,7 +158,7 @@ class BloomFilter:
         self._hashes = hashes
         self._m = bits
         self._count = count
-        self._bits = bit_array
+        self._array = array
         self._key = key
         self._attached = attached
         self._pending: list[bytes] = []
@@ -156,10 +169,10 @@ class BloomFilter:
 
         m = n * ln(1/p) / ln(2)**2 bits and k = ceil(ln(2) * m / n) hashes, computed as DCSO's
         reference does (it truncates m). One deliberate difference: an even m becomes m + 1.
-        Positions are h mod m, and the low bits of the multiplicative sequence repeat with
-        period 2: with m a power of two all k positions follow from the first and the real rate
-        is many times the stated one (poppy's test_show_bug_in_v1 shows it). Readers take m from
-        the header, so an odd m changes nothing for them.
+        Positions are h mod m, and the multiplication wrapping at 2**64 keeps h's low bits a
+        function of the previous h's low bits: with m a power of two every position follows
+        from the first, and the real rate is many times the stated one (23 % instead of 1 % for
+        poppy's test_show_bug_in_v1 case). Readers take m from the header: nothing changes for them.
         """
         if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
             raise ValueError("capacity must be a whole number of values, at least 1")
@@ -176,7 +189,7 @@ class BloomFilter:
             hashes=hashes,
             bits=bits,
             count=0,
-            bit_array=bytearray(8 * math.ceil(bits / 64)),
+            array=bytearray(8 * _words(bits)),
             key=_check_key(key),
         )
 
@@ -198,14 +211,16 @@ class BloomFilter:
                 f" {FORMAT_VERSION} ({PSS_FORMAT}) is supported (poppy-v2 files are version 2)"
             )
         if not 0.0 < rate < 1.0:  # also false for NaN
-            raise ValueError(f"malformed PSS Bloom filter: false-positive rate {rate} is not in (0, 1)")
+            raise ValueError(
+                f"malformed PSS Bloom filter: false-positive rate {rate} is not in (0, 1)"
+            )
         if not 1 <= hashes <= MAX_HASHES:
             raise ValueError(
                 f"malformed PSS Bloom filter: {hashes} hashes (1 to {MAX_HASHES} allowed)"
             )
         if bits < 1:
             raise ValueError("malformed PSS Bloom filter: the bit array has 0 bits")
-        end = HEADER.size + 8 * math.ceil(bits / 64)
+        end = HEADER.size + 8 * _words(bits)
         if len(data) < end:
             raise ValueError(
                 f"not a PSS Bloom filter: truncated bit array ({len(data)} bytes,"
@@ -217,7 +232,7 @@ class BloomFilter:
             hashes=hashes,
             bits=bits,
             count=count,
-            bit_array=bytearray(data[HEADER.size : end]),
+            array=bytearray(data[HEADER.size : end]),
             key=None if key is None else _check_key(key),
             attached=bytes(data[end:]),
         )
@@ -228,7 +243,7 @@ class BloomFilter:
         header = HEADER.pack(
             FORMAT_VERSION, self._capacity, self._rate, self._hashes, self._m, self._count
         )
-        return header + self._bits + self._attached
+        return header + self._array + self._attached
 
     def add(self, value: bytes) -> None:
         self._pending.append(element(value, self._require_key()))
@@ -241,9 +256,9 @@ class BloomFilter:
 
     def __contains__(self, value: bytes) -> bool:
         self._insert_pending()
-        bits = self._bits
+        array = self._array
         return all(
-            bits[p >> 3] >> (p & 7) & 1
+            array[p >> 3] >> (p & 7) & 1
             for p in positions(element(value, self._require_key()), self._hashes, self._m)
         )
 
@@ -251,14 +266,14 @@ class BloomFilter:
         """``value in self`` for each value, in order; much faster for long lists."""
         self._insert_pending()
         key = self._require_key()
-        elements = [element(value, key) for value in values]
-        bits = self._bits
+        items = [element(value, key) for value in values]
+        array = self._array
         result: list[bool] = []
-        for start in range(0, len(elements), _BATCH):
+        for start in range(0, len(items), _BATCH):
             for fingerprint in _positions_batch(
-                elements[start : start + _BATCH], self._hashes, self._m
+                items[start : start + _BATCH], self._hashes, self._m
             ):
-                result.append(all(bits[p >> 3] >> (p & 7) & 1 for p in fingerprint))
+                result.append(all(array[p >> 3] >> (p & 7) & 1 for p in fingerprint))
         return result
 
     @property
@@ -329,14 +344,15 @@ class BloomFilter:
 
     def _insert_pending(self) -> None:
         pending, self._pending = self._pending, []
-        bits = self._bits
+        array = self._array
         for start in range(0, len(pending), _BATCH):
             batch = pending[start : start + _BATCH]
             for fingerprint in _positions_batch(batch, self._hashes, self._m):
                 new = False
                 for p in fingerprint:
-                    mask = 1 << (p & 7)
-                    if not bits[p >> 3] & mask:
-                        bits[p >> 3] |= mask
+                    old = array[p >> 3]
+                    now = old | 1 << (p & 7)
+                    if now != old:
+                        array[p >> 3] = now
                         new = True
                 self._count += new

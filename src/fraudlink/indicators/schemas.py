@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Final
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from fraudlink.identifiers import IdentifierKind
+from fraudlink.identifiers import MAX_INPUT_LENGTH, Identifier, IdentifierKind, parse
 from fraudlink.indicators.check import CheckResult
+from fraudlink.indicators.vocabulary import IndicatorStatus, SightingKind, Tlp
+from fraudlink.reports.vocabulary import FraudType
+from fraudlink.text import plain_text
+
+MAX_BATCH: Final = 1000
 
 
 class CheckOut(BaseModel):
@@ -37,3 +43,79 @@ class CheckOut(BaseModel):
             disputed=result.disputed,
             advice=result.advice,
         )
+
+
+class IndicatorIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    value: plain_text(min_length=1, max_length=MAX_INPUT_LENGTH) = Field(  # type: ignore[valid-type]
+        examples=["NL91 ABNA 0417 1643 00"]
+    )
+    kind: IdentifierKind | None = Field(default=None, description="Recognised when left empty.")
+    fraud_type: FraudType = FraudType.OTHER
+    confirmed: bool = Field(
+        default=False, description="The partner established the fraud itself (a case)."
+    )
+    tlp: Tlp = Field(default=Tlp.AMBER, description="TLP 2.0 marking for sharing it on.")
+
+    _parsed: Identifier | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _parse(self) -> IndicatorIn:
+        self._parsed = parse(self.value, self.kind)
+        return self
+
+    @property
+    def parsed(self) -> Identifier:
+        assert self._parsed is not None, "set by the validator"
+        return self._parsed
+
+
+class IndicatorBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    indicators: list[IndicatorIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class IndicatorOut(BaseModel):
+    id: int
+    kind: IdentifierKind
+    token: str = Field(description="The pseudonym: HMAC-SHA256 of kind and normalised value.")
+    value: str | None = Field(description="The raw value, where role and marking allow.")
+    status: IndicatorStatus
+    tlp: Tlp
+    first_seen: datetime
+    last_seen: datetime
+    report_count: int
+    partner_count: int
+    confirmed_count: int
+    fraud_types: list[str]
+    confidence: float
+    shared_as_fraud: bool = Field(description="Meets the standard of proof.")
+    capped: bool
+    change: int = Field(description="Position in the change feed.")
+
+
+class IndicatorList(BaseModel):
+    indicators: list[IndicatorOut]
+
+
+class Changes(BaseModel):
+    indicators: list[IndicatorOut]
+    next_since: int = Field(description="Pass as `since` to get the changes after these.")
+
+
+class SightingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: SightingKind
+    seen_at: AwareDatetime | None = Field(default=None, description="Default: now.")
+    count: int = Field(default=1, ge=1, le=1_000_000)
+
+
+class SightingOut(BaseModel):
+    id: int
+    indicator_id: int
+    kind: SightingKind
+    seen_at: datetime
+    count: int

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -38,7 +38,12 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from fraudlink.access.permissions import Permission
+from fraudlink.access.service import Principal
+from fraudlink.audit import service as audit_service
+from fraudlink.audit.service import Actor, Event
 from fraudlink.database import table_of, utcnow
+from fraudlink.errors import InvalidInput, NotFound
 from fraudlink.identifiers import Identifier, IdentifierKind, parse
 from fraudlink.indicators.models import (
     ChangeCounter,
@@ -261,7 +266,7 @@ def refresh(
         if partner_id is not None:
             tallies[indicator_id].partners.add(partner_id)
     _tally_submissions(session, indicator_ids, tallies)
-    _tally_false_positives(session, indicator_ids, tallies)
+    _tally_sightings(session, indicator_ids, tallies)
     first_change = _take_changes(session, len(indicator_ids))
     statuses = dict(
         session.execute(
@@ -334,9 +339,20 @@ def _tally_submissions(
             tally.first_seen = submitted_at
 
 
-def _tally_false_positives(
+def _tally_sightings(
     session: Session, indicator_ids: Sequence[int], tallies: dict[int, _Tally]
 ) -> None:
+    """Sightings keep an indicator current; false positives count against it."""
+    for indicator_id, last in session.execute(
+        select(Sighting.indicator_id, func.max(Sighting.seen_at))
+        .where(
+            Sighting.indicator_id.in_(indicator_ids), Sighting.kind != SightingKind.FALSE_POSITIVE
+        )
+        .group_by(Sighting.indicator_id)
+    ):
+        tally = tallies[indicator_id]
+        if tally.last_seen is None or last > tally.last_seen:
+            tally.last_seen = last
     for indicator_id, partners in session.execute(
         select(Sighting.indicator_id, func.count(Sighting.partner_id.distinct()))
         .where(
@@ -383,3 +399,170 @@ def report_days(session: Session, *, indicator_ids: Sequence[int]) -> dict[int, 
     ):
         days[indicator_id].append(reported_at)
     return days
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A partner's own listing of a value: the evidence behind ``submit``."""
+
+    identifier: Identifier
+    fraud_type: str
+    confirmed: bool
+    tlp: Tlp
+
+
+_TLP_ORDER: Final = (Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT, Tlp.RED)
+
+
+def submit(
+    session: Session,
+    *,
+    listings: Sequence[Listing],
+    partner_id: int,
+    token_of: Callable[[Identifier], str],
+    actor: Actor,
+    policy: Policy,
+) -> list[Indicator]:
+    """Record a partner's listings (one or a batch), newest word per partner and value.
+
+    A value on a warning list is refused (``InvalidInput`` naming its position): it is never
+    listed as fraud. An indicator's marking is the strictest any partner gave it.
+    """
+    partner_domains = partner_service.directory(session).by_domain.keys()
+    for position, listing in enumerate(listings):
+        if is_warning_listed(listing.identifier, partner_domains):
+            raise InvalidInput(
+                "indicators.warning_listed",
+                field=f"indicators.{position}.value",
+                value=listing.identifier.display,
+            )
+    now = utcnow()
+    named = {
+        token_of(listing.identifier): (
+            listing,
+            Named(
+                listing.identifier.kind.value,
+                listing.identifier.normalized,
+                token_of(listing.identifier),
+            ),
+        )
+        for listing in listings
+    }
+    ids = _ensure_indicators(session, [item for _, item in named.values()], now=now)
+    for token, (listing, _) in named.items():
+        indicator = session.get_one(Indicator, ids[token])
+        if _TLP_ORDER.index(listing.tlp) > _TLP_ORDER.index(indicator.tlp):
+            indicator.tlp = listing.tlp
+        existing = session.scalar(
+            select(Submission).where(
+                Submission.indicator_id == indicator.id, Submission.partner_id == partner_id
+            )
+        )
+        if existing is None:
+            existing = Submission(indicator_id=indicator.id, partner_id=partner_id)
+            session.add(existing)
+        existing.confirmed = listing.confirmed
+        existing.fraud_type = listing.fraud_type
+        existing.submitted_at = now
+    session.flush()
+    refresh(session, list(ids.values()), policy=policy, now=now)
+    audit_service.record_many(
+        session,
+        [
+            Event(
+                actor=actor,
+                action="indicator.submit",
+                subject_type="indicator",
+                subject_id=token,
+                details={"confirmed": listing.confirmed, "tlp": listing.tlp.value},
+            )
+            for token, (listing, _) in named.items()
+        ],
+    )
+    indicators = session.scalars(
+        select(Indicator)
+        .where(Indicator.id.in_(list(ids.values())))
+        .execution_options(populate_existing=True)
+    ).all()
+    by_token = {indicator.token: indicator for indicator in indicators}
+    return [by_token[token] for token in named]
+
+
+def add_sighting(
+    session: Session,
+    *,
+    indicator_id: int,
+    partner_id: int,
+    kind: SightingKind,
+    seen_at: datetime,
+    count: int,
+    actor: Actor,
+    policy: Policy,
+) -> Sighting:
+    """Record what a partner saw; a false positive weakens the indicator's confidence."""
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None:
+        raise NotFound("indicators.not_found", field="indicator_id", indicator_id=indicator_id)
+    sighting = Sighting(
+        indicator_id=indicator_id, partner_id=partner_id, kind=kind, seen_at=seen_at, count=count
+    )
+    session.add(sighting)
+    session.flush()
+    refresh(session, [indicator_id], policy=policy)
+    audit_service.record(
+        session,
+        actor=actor,
+        action="indicator.sighting",
+        subject_type="indicator",
+        subject_id=indicator.token,
+        details={"kind": kind.value, "count": count},
+    )
+    return sighting
+
+
+def contributors(session: Session, *, indicator_ids: Sequence[int]) -> dict[int, set[int]]:
+    """The partners that listed each indicator or submitted reports naming it."""
+    found: dict[int, set[int]] = defaultdict(set)
+    for indicator_id, partner_id in session.execute(
+        select(Submission.indicator_id, Submission.partner_id).where(
+            Submission.indicator_id.in_(indicator_ids)
+        )
+    ):
+        found[indicator_id].add(partner_id)
+    for indicator_id, reporter in session.execute(
+        select(IndicatorReport.indicator_id, IndicatorReport.partner_id).where(
+            IndicatorReport.indicator_id.in_(indicator_ids),
+            IndicatorReport.partner_id.is_not(None),
+        )
+    ):
+        if reporter is not None:
+            found[indicator_id].add(reporter)
+    return found
+
+
+def may_see_raw(indicator: Indicator, principal: Principal, contributed: bool) -> bool:
+    """Raw values go to partners that act on them, as far as the marking allows.
+
+    CLEAR, GREEN and AMBER: every partner with ``indicator:read_raw``. AMBER+STRICT and RED:
+    only the partners that contributed it, and the police.
+    """
+    if indicator.value is None or not principal.can(Permission.INDICATOR_READ_RAW):
+        return False
+    if indicator.tlp in {Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER}:
+        return True
+    return contributed or principal.partner_type is PartnerType.POLICE
+
+
+def record_lookups(session: Session, *, actor: Actor, indicators: Sequence[Indicator]) -> None:
+    audit_service.record_many(
+        session,
+        [
+            Event(
+                actor=actor,
+                action="indicator.lookup",
+                subject_type="indicator",
+                subject_id=item.token,
+            )
+            for item in indicators
+        ],
+    )

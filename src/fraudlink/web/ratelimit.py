@@ -4,26 +4,29 @@ The public check answers "reported or not" for any IBAN, phone number, e-mail or
 without a key. Two rules keep it from becoming a free lookup oracle; both are per client (an IP
 address, or a partner key's prefix):
 
-**A request budget** (``requests_per_minute``), kept with GCRA, the generic cell rate algorithm,
-a token bucket written as one number: the *theoretical arrival time* (TAT) at which the client's
+**A request budget** (``requests_per_minute``), kept with GCRA, the generic cell rate algorithm:
+a token bucket written as one number, the *theoretical arrival time* (TAT) at which the client's
 bucket would be full again. Each allowed request moves it one interval (a minute divided by the
-budget) later; a request is refused while the TAT lies more than a minute ahead, and the
-``Retry-After`` is exactly how long until it no longer does. So a client may send the whole budget
-at once, then one request per interval. We chose it over a log of timestamps because it keeps
-one number per client (a botnet of a million addresses costs a million numbers, not sixty
-million) and gives an exact ``Retry-After`` without scanning anything. Refused requests cost
-nothing, so hammering while refused does not push the wait further out.
+budget) later; a request that would push it more than a minute ahead is refused, and
+``Retry-After`` is exactly how long until it would not. So a client may send the whole budget at
+once, then one request per interval. We chose it over a log of timestamps because it keeps one
+number per client (a botnet of a million addresses costs a million numbers, not sixty million)
+and gives an exact ``Retry-After`` without scanning anything. Refused requests cost nothing, so
+hammering while refused does not push the wait further out.
 
 **An enumeration guard** (``distinct_values_per_hour``). Checking one's own IBAN ten times is
-normal; checking thirty different ones in an hour is someone harvesting the index, even slowly
+normal; checking dozens of different ones in an hour is harvesting the index, even when slow
 enough to stay inside the request budget. So each client's *distinct* values of the last hour
-are counted (a sliding hour: each value remembers when it was last asked) and a request for one
-new value more than the limit blocks the client, for every value including those asked before,
-for ``enumeration_penalty_seconds``. After the block, values already asked work again, but each
-further new value trips the block anew until old ones age out of the hour: a harvester gets about
-one new answer per penalty, an ordinary user never notices. The count is exact (a set capped at
-the limit, not a HyperLogLog) so both backends decide identically at the threshold, and the
-members are short digests of pseudonym tokens: no raw value ever reaches this module or Redis.
+are counted (a sliding hour: each value remembers when it was last asked, so waiting for the
+clock hour gains nothing) and the one new value too many blocks the client, for every value
+including those asked before, for ``enumeration_penalty_seconds``. After the block, values
+already asked work again, but each further new value trips the block anew until old ones age out
+of the hour: a harvester gets at most ``distinct_values_per_hour`` new answers an hour (by
+default 720 a day, where the request budget alone would allow 86,400), and each try for more
+costs it every answer for the penalty. A person who checks one value or a few never notices.
+The count is exact (a set capped at the limit, not a HyperLogLog) so both backends decide
+identically at the threshold, and its members are short digests of pseudonym tokens: no raw
+value ever reaches this module or Redis.
 
 The two backends run the same algorithm: ``MemoryRateLimiter`` for one process (bounded: idle
 clients are evicted, and past ``max_clients`` the least recently seen), ``RedisRateLimiter`` for
@@ -131,7 +134,7 @@ def _to_ms(now: float) -> int:
     return round(now * 1000)
 
 
-@dataclass
+@dataclass(slots=True)
 class _ClientState:
     last_seen_ms: int
     tat_ms: int = 0
@@ -142,7 +145,7 @@ class _ClientState:
 class MemoryRateLimiter:
     """The limits for one process; safe to share between threads."""
 
-    def __init__(self, limits: Limits | None = None, *, max_clients: int = 100_000) -> None:
+    def __init__(self, limits: Limits | None = None, *, max_clients: int = 50_000) -> None:
         if max_clients < 1:
             raise ValueError("max_clients must be at least 1")
         self.limits = limits or Limits()
@@ -186,7 +189,7 @@ class MemoryRateLimiter:
         if value_token:
             digest = value_digest(value_token)
             hour_ago = now_ms - HOUR_MS
-            state.values = {d: seen for d, seen in state.values.items() if seen >= hour_ago}
+            state.values = {d: seen for d, seen in state.values.items() if seen > hour_ago}
             if digest not in state.values and len(state.values) >= limits.distinct_values_per_hour:
                 state.blocked_until_ms = now_ms + limits.penalty_ms
                 return Verdict.refuse("enumeration", limits.penalty_ms)
