@@ -17,7 +17,9 @@ from tests.factories import add_key, add_partner
 EXAMPLES_PER_OPERATION = 25
 # Operations whose valid input the schema cannot describe: a string is only an identifier if
 # it parses as one, so a schema-valid request may rightly be refused with 422.
-CONTENT_VALIDATED = frozenset({"/v1/check", "/v1/identifiers/parse"})
+CONTENT_VALIDATED = frozenset(
+    {"/v1/check", "/v1/identifiers/parse", "/v1/disputes", "/v1/indicators"}
+)
 
 
 @pytest.fixture

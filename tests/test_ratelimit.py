@@ -15,13 +15,18 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import redis
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.requests import Request
 
+from fraudlink.settings import Settings
+from fraudlink.web import problems
 from fraudlink.web.ratelimit import (
     HOUR_MS,
     Limits,
@@ -31,6 +36,7 @@ from fraudlink.web.ratelimit import (
     Verdict,
     client_key,
     create_rate_limiter,
+    enforce,
     parse_networks,
 )
 
@@ -480,3 +486,76 @@ def test_an_authenticated_partner_is_its_key_wherever_it_connects_from() -> None
     for peer in ("192.0.2.7", "198.51.100.3"):
         request = request_from(peer)
         assert client_key(request, partner_key_prefix="abcdefghijkl") == "key:abcdefghijkl"
+
+
+# --- what a client sees ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def limited_app(tmp_path: Path) -> FastAPI:
+    """A bare app with one limited route, the house problem documents and a budget of two."""
+    app = FastAPI()
+    app.state.settings = Settings(data_dir=tmp_path)
+    app.state.rate_limiter = MemoryRateLimiter(
+        Limits(requests_per_minute=2, distinct_values_per_hour=1)
+    )
+    app.state.trusted_proxies = parse_networks(["127.0.0.0/8"])
+    problems.install(app)
+
+    @app.get("/v1/limited")
+    def limited(request: Request, value: str) -> dict[str, bool]:
+        enforce(request, token(value))
+        return {"answered": True}
+
+    return app
+
+
+def test_a_refused_request_answers_429_with_retry_after_and_a_problem_document(
+    limited_app: FastAPI,
+) -> None:
+    client = TestClient(limited_app)
+    assert client.get("/v1/limited", params={"value": "a"}).status_code == 200
+    assert client.get("/v1/limited", params={"value": "a"}).status_code == 200
+
+    refused = client.get("/v1/limited", params={"value": "a"}, headers={"Accept-Language": "en"})
+
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert 1 <= int(refused.headers["retry-after"]) <= 30
+    problem = refused.json()
+    assert problem["status"] == 429
+    assert problem["type"].endswith("/problems/too-many-requests")
+    assert "Retry-After" in problem["detail"]
+
+
+def test_an_enumerator_gets_the_same_429_with_the_penalty_as_retry_after(
+    limited_app: FastAPI,
+) -> None:
+    client = TestClient(limited_app)
+    assert client.get("/v1/limited", params={"value": "a"}).status_code == 200
+    refused = client.get("/v1/limited", params={"value": "b"})
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "300"
+
+
+def test_clients_behind_a_trusted_proxy_are_told_apart_by_forwarded_for(
+    limited_app: FastAPI,
+) -> None:
+    proxy = TestClient(limited_app, client=("127.0.0.1", 40000))  # a proxy on this machine
+
+    def ask(address: str) -> int:
+        headers = {"X-Forwarded-For": address}
+        return proxy.get("/v1/limited", params={"value": "a"}, headers=headers).status_code
+
+    assert [ask("203.0.113.1") for _ in range(3)] == [200, 200, 429]
+    assert [ask("203.0.113.2") for _ in range(3)] == [200, 200, 429]
+
+
+def test_forwarded_for_from_anyone_else_changes_nothing(limited_app: FastAPI) -> None:
+    stranger = TestClient(limited_app, client=("192.0.2.50", 40000))
+
+    def ask(address: str) -> int:
+        headers = {"X-Forwarded-For": address}
+        return stranger.get("/v1/limited", params={"value": "a"}, headers=headers).status_code
+
+    assert [ask(f"203.0.113.{i}") for i in range(3)] == [200, 200, 429]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,12 +26,14 @@ from fraudlink.indicators import api as indicators_api
 from fraudlink.indicators import pages as indicators_pages
 from fraudlink.indicators import service as indicator_service
 from fraudlink.indicators.index import IndicatorIndex
+from fraudlink.indicators.scheduled import expire_daily
 from fraudlink.partners import api as partners_api
 from fraudlink.reports import api as reports_api
 from fraudlink.reports import pages as reports_pages
 from fraudlink.settings import Settings
 from fraudlink.web import health, problems
 from fraudlink.web import pages as web_pages
+from fraudlink.web.ratelimit import Limits, create_rate_limiter, parse_networks
 from fraudlink.web.security import SecurityHeadersMiddleware
 from fraudlink.web.templating import STATIC_DIR
 
@@ -54,7 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        upkeep = asyncio.create_task(expire_daily(database, settings))
         yield
+        upkeep.cancel()
         database.dispose()
 
     app = FastAPI(
@@ -69,6 +74,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.pseudonymiser = Pseudonymiser(keys.pseudonym)
     app.state.indicator_index = IndicatorIndex(indicator_service.Policy.from_settings(settings))
+    app.state.rate_limiter = create_rate_limiter(
+        Limits(
+            requests_per_minute=settings.check_requests_per_minute,
+            distinct_values_per_hour=settings.check_distinct_values_per_hour,
+            enumeration_penalty_seconds=settings.check_enumeration_penalty_seconds,
+        ),
+        redis_url=settings.redis_url.get_secret_value() if settings.redis_url else None,
+    )
+    app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
     app.add_middleware(
         SessionMiddleware,
         secret_key=keys.session.hex(),

@@ -13,6 +13,7 @@ from fraudlink.audit import cli as audit_cli
 from fraudlink.console import CommandGroup, fail, say
 from fraudlink.demo import cli as demo_cli
 from fraudlink.identifiers import cli as identifiers_cli
+from fraudlink.indicators import cli as indicators_cli
 from fraudlink.migrations import create_revision, is_current, upgrade
 from fraudlink.partners import cli as partners_cli
 from fraudlink.reports import cli as reports_cli
@@ -74,6 +75,7 @@ app.add_typer(audit_cli.app, name="audit")
 app.add_typer(identifiers_cli.app, name="identifiers")
 app.add_typer(reports_cli.app, name="reports")
 app.add_typer(advice_cli.app, name="advice")
+app.add_typer(indicators_cli.app, name="indicators")
 app.command("demo")(demo_cli.demo)
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -67,6 +67,46 @@ class Settings(BaseSettings):
         ge=1,
         description="Reports beyond which a value is too common to count as evidence.",
     )
+
+    retention_days: int = Field(
+        default=730,
+        ge=1,
+        description="Days after its last sighting that an indicator is kept before it expires.",
+    )
+    retention_days_by_kind: dict[str, int] = Field(
+        default_factory=dict,
+        description='Per-kind exceptions to RETENTION_DAYS as JSON, e.g. {"phone": 365}.',
+    )
+
+    check_requests_per_minute: int = Field(
+        default=60, ge=1, description="Requests one client may send to the public check per minute."
+    )
+    check_distinct_values_per_hour: int = Field(
+        default=30,
+        ge=1,
+        description="Different values one client may check within an hour before it counts as "
+        "enumeration.",
+    )
+    check_enumeration_penalty_seconds: int = Field(
+        default=300, ge=1, description="How long a client caught enumerating is blocked."
+    )
+    redis_url: SecretStr | None = Field(
+        default=None,
+        description="Redis for limits shared by every worker, e.g. redis://redis.internal:6379/0. "
+        "Empty means in memory, for one process.",
+    )
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For is believed.",
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @field_validator("public_base_url")
     @classmethod

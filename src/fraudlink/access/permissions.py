@@ -25,6 +25,7 @@ class Permission(StrEnum):
     INDICATOR_READ = "indicator:read"  # query indicators by value or token, follow the feed
     INDICATOR_READ_RAW = "indicator:read_raw"  # see indicators' raw values, not only tokens
     INDICATOR_SUBMIT = "indicator:submit"  # list indicators and report sightings
+    INDICATOR_REVIEW = "indicator:review"  # decide on disputed listings
 
 
 _EVERY_PARTNER = frozenset({Permission.PARTNER_READ, Permission.KEY_MANAGE, Permission.AUDIT_READ})
@@ -40,7 +41,8 @@ _ACTS_ON_RAW = frozenset({Permission.INDICATOR_READ_RAW})
 # Reporting points take reports from victims and may read the victim's story; banks, operators
 # and marketplaces act on the identifiers and payments only.
 _CASEWORK = _OPERATIONAL | {Permission.REPORT_READ_NARRATIVE}
-_REPORTING_POINT = _CASEWORK | {Permission.REPORT_SUBMIT}
+# Reporting points also judge disputes: they hear both the victims and the account holders.
+_REPORTING_POINT = _CASEWORK | {Permission.REPORT_SUBMIT, Permission.INDICATOR_REVIEW}
 
 GRANTS: Mapping[PartnerType, frozenset[Permission]] = {
     PartnerType.BANK: _OPERATIONAL | _ACTS_ON_RAW,

@@ -10,7 +10,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fraudlink.access.dependencies import require
 from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
-from fraudlink.database import utcnow
+from fraudlink.audit.service import PUBLIC
+from fraudlink.crypto import FieldCipher
+from fraudlink.database import keys_of, utcnow
 from fraudlink.errors import InvalidInput, NotFound
 from fraudlink.identifiers import (
     MAX_INPUT_LENGTH,
@@ -22,10 +24,15 @@ from fraudlink.identifiers import (
 from fraudlink.indicators import check as check_service
 from fraudlink.indicators import service
 from fraudlink.indicators.index import IndicatorIndex
-from fraudlink.indicators.models import Indicator
+from fraudlink.indicators.models import Dispute, Indicator
 from fraudlink.indicators.schemas import (
     Changes,
     CheckOut,
+    DecisionIn,
+    DisputeForReview,
+    DisputeIn,
+    DisputeList,
+    DisputeOut,
     IndicatorBatch,
     IndicatorIn,
     IndicatorList,
@@ -34,6 +41,7 @@ from fraudlink.indicators.schemas import (
     SightingOut,
 )
 from fraudlink.settings import Settings
+from fraudlink.web import ratelimit
 from fraudlink.web.dependencies import DatabaseDep, LanguageDep, SessionDep, SettingsDep
 from fraudlink.web.problems import problem_responses
 
@@ -48,20 +56,21 @@ def indicator_index(request: Request) -> IndicatorIndex:
 def run_check(
     request: Request, database: DatabaseDep, value: str, language: LanguageDep
 ) -> check_service.CheckResult:
-    """Bring the index up to date and check ``value``; InvalidInput names the field ``value``."""
+    """Check ``value`` within the client's budget (429 beyond it), on an up-to-date index."""
+    try:
+        identifier = parse(value)
+    except InvalidIdentifier as error:
+        ratelimit.enforce(request, "")  # spends budget, but is no distinct value
+        raise InvalidInput(f"identifiers.{error.code}", field="value", **error.params) from None
+    pseudonymiser: Pseudonymiser = request.app.state.pseudonymiser
+    token = pseudonymiser.token(identifier)
+    ratelimit.enforce(request, token)
     index = indicator_index(request)
     with database.read_only() as session:
         index.catch_up(session)
-    try:
-        return check_service.check(
-            value,
-            index=index,
-            pseudonymiser=request.app.state.pseudonymiser,
-            now=utcnow(),
-            language=language,
-        )
-    except InvalidIdentifier as error:
-        raise InvalidInput(f"identifiers.{error.code}", field="value", **error.params) from None
+    return check_service.check(
+        identifier, token=token, index=index, now=utcnow(), language=language
+    )
 
 
 @router.get("/check", responses=problem_responses(422, 429))
@@ -214,3 +223,87 @@ def add_sighting(
         seen_at=sighting.seen_at,
         count=sighting.count,
     )
+
+
+Reviewer = Annotated[Principal, Depends(require(Permission.INDICATOR_REVIEW))]
+
+
+@router.post("/disputes", status_code=201, responses=problem_responses(404, 422, 429))
+def open_dispute(
+    body: DisputeIn, session: SessionDep, settings: SettingsDep, request: Request
+) -> DisputeOut:
+    """A holder disputes a listing of their account, number or address (no key needed)."""
+    try:
+        identifier = parse(body.value)
+    except InvalidIdentifier as error:
+        raise InvalidInput(f"identifiers.{error.code}", field="value", **error.params) from None
+    token = request.app.state.pseudonymiser.token(identifier)
+    ratelimit.enforce(request, token)  # a public write: the same budget as the check
+    dispute = service.open_dispute(
+        session,
+        token=token,
+        statement=body.statement,
+        contact=body.contact,
+        cipher=FieldCipher(keys_of(session).fields),
+        actor=PUBLIC,
+        policy=service.Policy.from_settings(settings),
+    )
+    return DisputeOut(
+        id=dispute.id, status=dispute.status, opened_at=dispute.opened_at, decided_at=None
+    )
+
+
+def for_review(session: SessionDep, dispute: Dispute) -> DisputeForReview:
+    indicator = session.get_one(Indicator, dispute.indicator_id)
+    return DisputeForReview(
+        id=dispute.id,
+        status=dispute.status,
+        opened_at=dispute.opened_at,
+        decided_at=dispute.decided_at,
+        indicator_id=indicator.id,
+        kind=IdentifierKind(indicator.kind),
+        value=indicator.value,
+        statement=service.dispute_statement(
+            dispute, indicator, FieldCipher(keys_of(session).fields)
+        ),
+        reason=dispute.reason,
+    )
+
+
+@router.get("/disputes", responses=PARTNER_ERRORS)
+def list_disputes(
+    principal: Reviewer,
+    session: SessionDep,
+    status: Annotated[str, Query(pattern="^(open|all)$")] = "open",
+) -> DisputeList:
+    """Disputes for reviewers (helpdesk, police), oldest first."""
+    found = service.disputes(session, open_only=status == "open")
+    service.record_lookups(
+        session,
+        actor=principal.actor,
+        indicators=[session.get_one(Indicator, dispute.indicator_id) for dispute in found],
+    )
+    return DisputeList(disputes=[for_review(session, dispute) for dispute in found])
+
+
+@router.post(
+    "/disputes/{dispute_id}/decision",
+    responses={**PARTNER_ERRORS, **problem_responses(404, 409)},
+)
+def decide_dispute(
+    dispute_id: int,
+    body: DecisionIn,
+    principal: Reviewer,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> DisputeForReview:
+    """Clear the listing (it stops matching as fraud) or uphold it, with the reason."""
+    dispute = service.decide_dispute(
+        session,
+        dispute_id=dispute_id,
+        clear=body.decision == "clear",
+        reason=body.reason,
+        principal=principal,
+        policy=service.Policy.from_settings(settings),
+    )
+    return for_review(session, dispute)

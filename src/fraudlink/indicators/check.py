@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from fraudlink.i18n import LOCAL_TIME_ZONE, Language, translate
-from fraudlink.identifiers import Identifier, Pseudonymiser, parse
+from fraudlink.identifiers import Identifier
 from fraudlink.indicators.index import Entry, IndicatorIndex
 from fraudlink.indicators.vocabulary import IndicatorStatus
 
@@ -42,16 +42,15 @@ def band(count: int) -> str | None:
 
 
 def check(
-    value: str,
+    identifier: Identifier,
     *,
+    token: str,
     index: IndicatorIndex,
-    pseudonymiser: Pseudonymiser,
     now: datetime,
     language: Language,
 ) -> CheckResult:
-    """Check a value as typed; raises InvalidIdentifier when it is no identifier at all."""
-    identifier = parse(value)
-    entry = index.lookup(pseudonymiser.token(identifier))
+    """What the index knows of ``identifier`` (whose pseudonym is ``token``)."""
+    entry = index.lookup(token)
     recent = _recent_reports(entry, now)
     reported = bool(recent)
     return CheckResult(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fraudlink.database import Base, BigId, JSONDocument, string_enum
-from fraudlink.indicators.vocabulary import IndicatorStatus, SightingKind, Tlp
+from fraudlink.indicators.vocabulary import DisputeStatus, IndicatorStatus, SightingKind, Tlp
 
 
 class Indicator(Base):
@@ -42,6 +42,8 @@ class Indicator(Base):
     capped: Mapped[bool]
     # The position of the indicator's latest change in the change feed.
     change: Mapped[int] = mapped_column(BigId)
+    # When a reviewer cleared it: only reports after this bring it back (see service.refresh).
+    cleared_at: Mapped[datetime | None]
 
 
 class IndicatorReport(Base):
@@ -99,3 +101,22 @@ class ChangeCounter(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_change: Mapped[int] = mapped_column(BigId)
+
+
+class Dispute(Base):
+    """An account holder's objection to a listing, and the reviewer's decision on it."""
+
+    __tablename__ = "indicator_disputes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("indicators.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[DisputeStatus] = mapped_column(string_enum(DisputeStatus, "dispute_status"))
+    # The holder's own words and how to reach them: personal data, encrypted at rest.
+    statement_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    contact_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    opened_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    reason: Mapped[str | None] = mapped_column(String(2000))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Final
+from typing import Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from fraudlink.identifiers import MAX_INPUT_LENGTH, Identifier, IdentifierKind, parse
 from fraudlink.indicators.check import CheckResult
-from fraudlink.indicators.vocabulary import IndicatorStatus, SightingKind, Tlp
+from fraudlink.indicators.vocabulary import DisputeStatus, IndicatorStatus, SightingKind, Tlp
 from fraudlink.reports.vocabulary import FraudType
 from fraudlink.text import plain_text
 
@@ -119,3 +119,41 @@ class SightingOut(BaseModel):
     kind: SightingKind
     seen_at: datetime
     count: int
+
+
+class DisputeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    value: plain_text(min_length=1, max_length=MAX_INPUT_LENGTH)  # type: ignore[valid-type]
+    statement: plain_text(min_length=10, max_length=2000) = Field(  # type: ignore[valid-type]
+        description="Why the listing is wrong, in the holder's own words."
+    )
+    contact: plain_text(max_length=200) | None = Field(  # type: ignore[valid-type]
+        default=None, description="How the reviewer can reach the holder (optional)."
+    )
+
+
+class DisputeOut(BaseModel):
+    id: int
+    status: DisputeStatus
+    opened_at: datetime
+    decided_at: datetime | None
+
+
+class DisputeForReview(DisputeOut):
+    indicator_id: int
+    kind: IdentifierKind
+    value: str | None
+    statement: str
+    reason: str | None
+
+
+class DisputeList(BaseModel):
+    disputes: list[DisputeForReview]
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["clear", "uphold"]
+    reason: plain_text(min_length=3, max_length=2000)  # type: ignore[valid-type]

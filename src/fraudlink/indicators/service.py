@@ -27,7 +27,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -42,17 +42,19 @@ from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
 from fraudlink.audit import service as audit_service
 from fraudlink.audit.service import Actor, Event
+from fraudlink.crypto import FieldCipher
 from fraudlink.database import table_of, utcnow
-from fraudlink.errors import InvalidInput, NotFound
+from fraudlink.errors import Conflict, InvalidInput, NotFound
 from fraudlink.identifiers import Identifier, IdentifierKind, parse
 from fraudlink.indicators.models import (
     ChangeCounter,
+    Dispute,
     Indicator,
     IndicatorReport,
     Sighting,
     Submission,
 )
-from fraudlink.indicators.vocabulary import IndicatorStatus, SightingKind, Tlp
+from fraudlink.indicators.vocabulary import DisputeStatus, IndicatorStatus, SightingKind, Tlp
 from fraudlink.partners import service as partner_service
 from fraudlink.partners.models import PartnerType
 from fraudlink.settings import Settings
@@ -273,6 +275,8 @@ def refresh(
             select(Indicator.id, Indicator.status).where(Indicator.id.in_(indicator_ids))
         ).all()
     )
+    for indicator_id in _reopened(session, indicator_ids, policy):
+        statuses[indicator_id] = IndicatorStatus.ACTIVE
     rows = []
     for position, indicator_id in enumerate(sorted(indicator_ids)):
         tally = tallies[indicator_id]
@@ -280,6 +284,7 @@ def refresh(
         rows.append(
             {
                 "indicator_id": indicator_id,
+                "status": statuses[indicator_id],
                 "report_count": tally.reports,
                 "partner_count": len(tally.partners),
                 "confirmed_count": tally.confirmed,
@@ -297,6 +302,7 @@ def refresh(
         update(table_of(Indicator))
         .where(table_of(Indicator).c.id == bindparam("indicator_id"))
         .values(
+            status=bindparam("status"),
             report_count=bindparam("report_count"),
             partner_count=bindparam("partner_count"),
             confirmed_count=bindparam("confirmed_count"),
@@ -312,6 +318,23 @@ def refresh(
 
 
 _NOT_EVIDENCE: Final = frozenset({IndicatorStatus.CLEARED, IndicatorStatus.EXPIRED})
+
+
+def _reopened(session: Session, indicator_ids: Sequence[int], policy: Policy) -> set[int]:
+    """Cleared indicators that enough new, independent reports named after the clearing."""
+    return set(
+        session.scalars(
+            select(IndicatorReport.indicator_id)
+            .join(Indicator, Indicator.id == IndicatorReport.indicator_id)
+            .where(
+                IndicatorReport.indicator_id.in_(indicator_ids),
+                Indicator.status == IndicatorStatus.CLEARED,
+                IndicatorReport.reported_at > Indicator.cleared_at,
+            )
+            .group_by(IndicatorReport.indicator_id)
+            .having(func.count() >= policy.min_reports)
+        )
+    )
 
 
 def _tally_submissions(
@@ -566,3 +589,145 @@ def record_lookups(session: Session, *, actor: Actor, indicators: Sequence[Indic
             for item in indicators
         ],
     )
+
+
+def _dispute_context(indicator: Indicator, column: str) -> str:
+    return f"indicator-dispute:{indicator.token}:{column}"
+
+
+def open_dispute(
+    session: Session,
+    *,
+    token: str,
+    statement: str,
+    contact: str | None,
+    cipher: FieldCipher,
+    actor: Actor,
+    policy: Policy,
+) -> Dispute:
+    """An account holder disputes a listing: it shows as disputed until a reviewer decides."""
+    indicator = find(session, token=token)
+    if indicator is None or indicator.status not in _DISPUTABLE:
+        raise NotFound("indicators.nothing_to_dispute", field="value")
+    dispute = Dispute(
+        indicator_id=indicator.id,
+        status=DisputeStatus.OPEN,
+        statement_encrypted=cipher.encrypt(
+            statement, context=_dispute_context(indicator, "statement")
+        ),
+        contact_encrypted=cipher.encrypt(contact, context=_dispute_context(indicator, "contact"))
+        if contact
+        else None,
+        opened_at=utcnow(),
+    )
+    session.add(dispute)
+    indicator.status = IndicatorStatus.DISPUTED
+    session.flush()
+    refresh(session, [indicator.id], policy=policy)
+    audit_service.record(
+        session, actor=actor, action="dispute.open", subject_type="indicator", subject_id=token
+    )
+    return dispute
+
+
+_DISPUTABLE: Final = frozenset({IndicatorStatus.ACTIVE, IndicatorStatus.DISPUTED})
+
+
+def decide_dispute(
+    session: Session,
+    *,
+    dispute_id: int,
+    clear: bool,
+    reason: str,
+    principal: Principal,
+    policy: Policy,
+) -> Dispute:
+    """Clear the listing (it stops matching; only new reports bring it back) or uphold it."""
+    dispute = session.get(Dispute, dispute_id)
+    if dispute is None:
+        raise NotFound("indicators.dispute_not_found", field="dispute_id", dispute_id=dispute_id)
+    if dispute.status is not DisputeStatus.OPEN:
+        raise Conflict("indicators.dispute_decided", status=dispute.status.value)
+    indicator = session.get_one(Indicator, dispute.indicator_id)
+    now = utcnow()
+    dispute.status = DisputeStatus.CLEARED if clear else DisputeStatus.UPHELD
+    dispute.decided_at, dispute.decided_by, dispute.reason = now, principal.partner_id, reason
+    if clear:
+        indicator.status, indicator.cleared_at = IndicatorStatus.CLEARED, now
+    elif not session.scalar(
+        select(func.count()).where(
+            Dispute.indicator_id == indicator.id, Dispute.status == DisputeStatus.OPEN
+        )
+    ):
+        indicator.status = IndicatorStatus.ACTIVE
+    session.flush()
+    refresh(session, [indicator.id], policy=policy)
+    audit_service.record(
+        session,
+        actor=principal.actor,
+        action="dispute.decide",
+        subject_type="indicator",
+        subject_id=indicator.token,
+        details={"dispute": dispute.id, "decision": dispute.status.value},
+    )
+    return dispute
+
+
+def disputes(session: Session, *, open_only: bool) -> Sequence[Dispute]:
+    query = select(Dispute).order_by(Dispute.opened_at)
+    if open_only:
+        query = query.where(Dispute.status == DisputeStatus.OPEN)
+    return session.scalars(query).all()
+
+
+def dispute_statement(dispute: Dispute, indicator: Indicator, cipher: FieldCipher) -> str:
+    return cipher.decrypt(
+        dispute.statement_encrypted, context=_dispute_context(indicator, "statement")
+    )
+
+
+def expire(session: Session, *, retention: Retention, policy: Policy, actor: Actor) -> int:
+    """Expire indicators not seen within their kind's retention: they stop matching and their
+    raw values are erased. Returns how many expired."""
+    now = utcnow()
+    expired: list[int] = []
+    for kind in {str(kind) for kind in session.scalars(select(Indicator.kind).distinct())}:
+        cutoff = now - timedelta(days=retention.days_for(kind))
+        expired += session.scalars(
+            select(Indicator.id).where(
+                Indicator.kind == kind,
+                Indicator.status != IndicatorStatus.EXPIRED,
+                Indicator.last_seen < cutoff,
+            )
+        ).all()
+    if not expired:
+        return 0
+    session.execute(
+        update(Indicator)
+        .where(Indicator.id.in_(expired))
+        .values(status=IndicatorStatus.EXPIRED, value=None)
+    )
+    refresh(session, expired, policy=policy, now=now)
+    audit_service.record(
+        session,
+        actor=actor,
+        action="indicator.expire",
+        subject_type="indicator",
+        details={"expired": len(expired)},
+    )
+    return len(expired)
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long after its last sighting an indicator is kept, per kind."""
+
+    default_days: int
+    days_by_kind: Mapping[str, int]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Retention:
+        return cls(settings.retention_days, settings.retention_days_by_kind)
+
+    def days_for(self, kind: str) -> int:
+        return self.days_by_kind.get(kind, self.default_days)

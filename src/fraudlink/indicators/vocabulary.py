@@ -28,3 +28,9 @@ class SightingKind(StrEnum):
     MESSAGE_RECEIVED = "message_received"  # an SMS, e-mail or chat from this value
     VISITED = "visited"  # a customer visited this web address
     FALSE_POSITIVE = "false_positive"  # the partner found it is not fraud
+
+
+class DisputeStatus(StrEnum):
+    OPEN = "open"
+    CLEARED = "cleared"  # the listing was wrong: the indicator no longer matches as fraud
+    UPHELD = "upheld"  # the listing stands

@@ -42,12 +42,14 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Final, Literal, Protocol
 
 import redis
+from fastapi import HTTPException
 from starlette.requests import Request
 
 Reason = Literal["rate", "enumeration"]
@@ -70,11 +72,13 @@ class Limits:
     enumeration_penalty_seconds: int = 300  # how long a detected enumerator is blocked
 
     def __post_init__(self) -> None:
-        for name in ("requests_per_minute", "distinct_values_per_hour"):
+        for name in (
+            "requests_per_minute",
+            "distinct_values_per_hour",
+            "enumeration_penalty_seconds",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
-        if self.enumeration_penalty_seconds < 1:
-            raise ValueError("enumeration_penalty_seconds must be at least 1")
 
     @property
     def interval_ms(self) -> int:
@@ -281,6 +285,22 @@ def create_rate_limiter(limits: Limits, *, redis_url: str | None) -> RateLimiter
     if not redis_url:
         return MemoryRateLimiter(limits)
     return RedisRateLimiter(redis.Redis.from_url(redis_url), limits)
+
+
+def enforce(request: Request, value_token: str, *, partner_key_prefix: str | None = None) -> None:
+    """Refuse this request with 429 and ``Retry-After`` when its client is over a limit.
+
+    Uses ``app.state.rate_limiter`` and ``app.state.trusted_proxies``. Call it before any work
+    (the index, the database): a refused request should cost as little as possible.
+    """
+    limiter: RateLimiter = request.app.state.rate_limiter
+    trusted: Collection[IPNetwork] = getattr(request.app.state, "trusted_proxies", ())
+    client = client_key(request, trusted_proxies=trusted, partner_key_prefix=partner_key_prefix)
+    verdict = limiter.check(client, value_token, time.time())
+    if not verdict.allowed:
+        # The same answer for both reasons: the wait is all a client needs, and telling a
+        # harvester which rule caught it only helps it tune its pace.
+        raise HTTPException(429, headers={"Retry-After": str(verdict.retry_after)})
 
 
 def parse_networks(specs: Collection[str]) -> tuple[IPNetwork, ...]:

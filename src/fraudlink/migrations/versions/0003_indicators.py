@@ -1,4 +1,4 @@
-"""Indicators with their report links, partner submissions and sightings; the change feed counter.
+"""Indicators with their report links, submissions, sightings and disputes; the change feed.
 
 Revision ID: 0003
 Revises: 0002
@@ -74,11 +74,53 @@ def upgrade() -> None:
         sa.Column("confidence", sa.Double(), nullable=False),
         sa.Column("capped", sa.Boolean(), nullable=False),
         sa.Column("change", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("cleared_at", fraudlink.database.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_indicators")),
         sa.UniqueConstraint("token", name=op.f("uq_indicators_token")),
     )
     with op.batch_alter_table("indicators", schema=None) as batch_op:
         batch_op.create_index("ix_indicators_change", ["change"], unique=False)
+
+    op.create_table(
+        "indicator_disputes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "indicator_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "open",
+                "cleared",
+                "upheld",
+                name="dispute_status",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("statement_encrypted", sa.LargeBinary(), nullable=False),
+        sa.Column("contact_encrypted", sa.LargeBinary(), nullable=True),
+        sa.Column("opened_at", fraudlink.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", fraudlink.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_by", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.String(length=2000), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["decided_by"], ["partners.id"], name=op.f("fk_indicator_disputes_decided_by_partners")
+        ),
+        sa.ForeignKeyConstraint(
+            ["indicator_id"],
+            ["indicators.id"],
+            name=op.f("fk_indicator_disputes_indicator_id_indicators"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_indicator_disputes")),
+    )
+    with op.batch_alter_table("indicator_disputes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_indicator_disputes_indicator_id"), ["indicator_id"], unique=False
+        )
 
     op.create_table(
         "indicator_sightings",
@@ -187,6 +229,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_indicator_sightings_indicator_id_id")
 
     op.drop_table("indicator_sightings")
+    with op.batch_alter_table("indicator_disputes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_indicator_disputes_indicator_id"))
+
+    op.drop_table("indicator_disputes")
     with op.batch_alter_table("indicators", schema=None) as batch_op:
         batch_op.drop_index("ix_indicators_change")
 
