@@ -73,6 +73,7 @@ class Keys:
     demo: bytes
     fields: bytes
     follow_up: bytes
+    shared_sets: bytes
 
     @classmethod
     def from_master_secret(cls, master_secret: bytes) -> Keys:
@@ -83,6 +84,7 @@ class Keys:
             demo=derive_key(master_secret, "demo-api-keys/v1"),
             fields=derive_key(master_secret, "field-encryption/v1"),
             follow_up=derive_key(master_secret, "follow-up-links/v1"),
+            shared_sets=derive_key(master_secret, "pss-shared-sets/v1"),
         )
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Final, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from fraudlink.access.dependencies import require
 from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
+from fraudlink.audit import service as audit_service
 from fraudlink.audit.service import PUBLIC
 from fraudlink.crypto import FieldCipher
 from fraudlink.database import keys_of, utcnow
@@ -23,6 +25,7 @@ from fraudlink.identifiers import (
 )
 from fraudlink.indicators import check as check_service
 from fraudlink.indicators import service
+from fraudlink.indicators.bloom import BloomFilter
 from fraudlink.indicators.index import IndicatorIndex
 from fraudlink.indicators.models import Dispute, Indicator
 from fraudlink.indicators.schemas import (
@@ -37,6 +40,7 @@ from fraudlink.indicators.schemas import (
     IndicatorIn,
     IndicatorList,
     IndicatorOut,
+    SharedSetKey,
     SightingIn,
     SightingOut,
 )
@@ -307,3 +311,78 @@ def decide_dispute(
         policy=service.Policy.from_settings(settings),
     )
     return for_review(session, dispute)
+
+
+SET_FORMATS = Literal["bloom", "pss", "tokens"]
+
+
+def _set_key_id(kind: IdentifierKind) -> str:
+    return f"fraudlink-{kind.value}-v1"
+
+
+@router.get("/indicators/sets/key", responses=PARTNER_ERRORS)
+def shared_set_key(principal: Reader, session: SessionDep) -> SharedSetKey:
+    """The key to hash values with before testing them against a downloaded Bloom filter."""
+    audit_service.record(session, actor=principal.actor, action="indicator.set_key")
+    return SharedSetKey(key=keys_of(session).shared_sets.hex())
+
+
+@router.get(
+    "/indicators/sets/{kind}",
+    responses={
+        **PARTNER_ERRORS,
+        200: {"content": {"application/octet-stream": {}, "text/plain": {}}},
+    },
+)
+def shared_set(
+    kind: IdentifierKind,
+    principal: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    format: SET_FORMATS = "bloom",
+    false_positive_rate: Annotated[float, Query(gt=0, lt=0.5)] = 0.001,
+) -> Response:
+    """Active indicators of a kind for matching locally, without their raw values.
+
+    `bloom`: a keyed Bloom filter in CIRCL's Private Search Set format (see docs/bloom-filter.md;
+    the key from `/v1/indicators/sets/key`); `pss`: its PSS description; `tokens`: the pseudonym
+    tokens, one per line.
+    """
+    members = service.shared_set(
+        session, kind=kind.value, policy=service.Policy.from_settings(settings)
+    )
+    audit_service.record(
+        session,
+        actor=principal.actor,
+        action="indicator.set_download",
+        subject_type="indicator_set",
+        subject_id=kind.value,
+        details={"format": format, "indicators": len(members)},
+    )
+    if format == "tokens":
+        body = "".join(f"{member.token}\n" for member in members)
+        return Response(body, media_type="text/plain")
+    bloom = BloomFilter.for_capacity(
+        max(len(members), 1), false_positive_rate, keys_of(session).shared_sets
+    )
+    bloom.update(str(member.value).encode() for member in members)
+    if format == "bloom":
+        return Response(bloom.to_bytes(), media_type="application/octet-stream")
+    metadata = bloom.pss_metadata(
+        keyid=_set_key_id(kind),
+        description=f"fraudlink: active {kind.value} indicators, TLP:AMBER or lower",
+        generated_timestamp=int(utcnow().timestamp()),
+        misp_attribute_types=[MISP_TYPES.get(kind, "text")],
+    )
+    return JSONResponse(metadata)
+
+
+# The MISP attribute type of each kind, for the PSS description.
+MISP_TYPES: Final = {
+    IdentifierKind.IBAN: "iban",
+    IdentifierKind.PHONE: "phone-number",
+    IdentifierKind.URL: "url",
+    IdentifierKind.DOMAIN: "domain",
+    IdentifierKind.EMAIL: "email-src",
+    IdentifierKind.WALLET: "btc",
+}

@@ -157,3 +157,8 @@ class DecisionIn(BaseModel):
 
     decision: Literal["clear", "uphold"]
     reason: plain_text(min_length=3, max_length=2000)  # type: ignore[valid-type]
+
+
+class SharedSetKey(BaseModel):
+    keyid: str = Field(default="fraudlink-v1", description="The name of the key.")
+    key: str = Field(description="Hex. Hash values with keyed BLAKE2b-512 (PSS 'Blake2').")

@@ -731,3 +731,21 @@ class Retention:
 
     def days_for(self, kind: str) -> int:
         return self.days_by_kind.get(kind, self.default_days)
+
+
+# Sets for local matching hold what every partner may know exists: nothing marked beyond AMBER.
+SHAREABLE_TLP: Final = (Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER)
+
+
+def shared_set(session: Session, *, kind: str, policy: Policy) -> list[Indicator]:
+    """The indicators of a kind that partners may match locally: shared as fraud, marked at
+    most AMBER, with their value still held."""
+    candidates = session.scalars(
+        select(Indicator).where(
+            Indicator.kind == kind,
+            Indicator.status == IndicatorStatus.ACTIVE,
+            Indicator.tlp.in_(SHAREABLE_TLP),
+            Indicator.value.is_not(None),
+        )
+    ).all()
+    return [indicator for indicator in candidates if meets_standard(indicator, policy)]
