@@ -4,25 +4,53 @@ The database is the system of record; every worker keeps this index and catches 
 change feed (``Indicator.change``) before it answers: one indexed ``max(change)`` query when
 nothing changed, the changed rows when something did. A report's IBAN is therefore visible to
 the next check on every worker, with no messaging between them.
+
+Ten million indicators must fit in well under 1.5 GB, so the bulk of the index is two numpy
+arrays sorted by token (32 bytes of token and 21 packed bytes per indicator, found by binary
+search) and only the indicators changed since the last rebuild live in a dictionary beside it.
+A Python dictionary of objects would take some 350 bytes per indicator (measured).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fraudlink.identifiers import IdentifierKind
 from fraudlink.indicators import service
-from fraudlink.indicators.models import Indicator
+from fraudlink.indicators.models import Indicator, IndicatorReport
 from fraudlink.indicators.vocabulary import IndicatorStatus
+from fraudlink.reports.vocabulary import FraudType
 
 # The public check shows reports in bands up to "6+": six dates per indicator are enough.
-RECENT_REPORTS = 6
-CATCH_UP_PAGE = 10_000
+RECENT_REPORTS: Final = 6
+CATCH_UP_PAGE: Final = 20_000
+# Changes are kept in the overlay dictionary until there are this many, then merged.
+REBUILD_AT: Final = 50_000
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+KINDS: Final = tuple(IdentifierKind)
+STATUSES: Final = tuple(IndicatorStatus)
+FRAUD_TYPES: Final = tuple(FraudType)
+_SHARED, _CAPPED = 1, 2
+ROW: Final = np.dtype(
+    [
+        ("kind", "u1"),
+        ("status", "u1"),
+        ("flags", "u1"),
+        ("fraud_types", "<u2"),  # one bit per FRAUD_TYPES member
+        ("confidence", "<u2"),  # in ten-thousandths
+        ("last_seen", "<u2"),  # days since EPOCH
+        ("recent", "<u2", (RECENT_REPORTS,)),  # days since EPOCH, newest first; 0 is none
+    ]
+)
+TOKEN: Final = np.dtype("S32")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +61,44 @@ class Entry:
     capped: bool
     confidence: float
     fraud_types: tuple[str, ...]
-    recent_reports: tuple[datetime, ...]  # newest first, at most RECENT_REPORTS
+    recent_reports: tuple[datetime, ...]  # report days (midnight UTC), newest first
     last_seen: datetime
+
+
+def _day(moment: datetime) -> int:
+    return (moment - EPOCH).days
+
+
+def _moment(day: int) -> datetime:
+    return EPOCH + timedelta(days=int(day))
+
+
+def pack(entry: Entry) -> tuple[Any, ...]:
+    """An entry as one ROW record (its day precision is all the check needs)."""
+    recent = [_day(moment) for moment in entry.recent_reports[:RECENT_REPORTS]]
+    return (
+        KINDS.index(IdentifierKind(entry.kind)),
+        STATUSES.index(entry.status),
+        (_SHARED if entry.shared_as_fraud else 0) | (_CAPPED if entry.capped else 0),
+        sum(1 << FRAUD_TYPES.index(FraudType(kind)) for kind in entry.fraud_types),
+        round(entry.confidence * 10_000),
+        _day(entry.last_seen),
+        recent + [0] * (RECENT_REPORTS - len(recent)),
+    )
+
+
+def unpack(row: Any) -> Entry:
+    types = int(row["fraud_types"])
+    return Entry(
+        kind=KINDS[row["kind"]].value,
+        status=STATUSES[row["status"]],
+        shared_as_fraud=bool(row["flags"] & _SHARED),
+        capped=bool(row["flags"] & _CAPPED),
+        confidence=int(row["confidence"]) / 10_000,
+        fraud_types=tuple(kind.value for bit, kind in enumerate(FRAUD_TYPES) if types >> bit & 1),
+        recent_reports=tuple(_moment(day) for day in row["recent"] if day),
+        last_seen=_moment(row["last_seen"]),
+    )
 
 
 class IndicatorIndex:
@@ -43,14 +107,41 @@ class IndicatorIndex:
     def __init__(self, policy: service.Policy) -> None:
         self.policy = policy
         self.cursor = 0
-        self._entries: dict[str, Entry] = {}
+        self._tokens = np.empty(0, dtype=TOKEN)
+        self._rows = np.empty(0, dtype=ROW)
+        self._overlay: dict[bytes, Entry] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._tokens) + sum(
+            1 for token in self._overlay if self._position(token) is None
+        )
+
+    @property
+    def nbytes(self) -> int:
+        """The size of the sorted arrays, which hold nearly every entry."""
+        return int(self._tokens.nbytes + self._rows.nbytes)
 
     def lookup(self, token: str) -> Entry | None:
-        return self._entries.get(token)
+        key = bytes.fromhex(token)
+        entry = self._overlay.get(key)
+        if entry is not None:
+            return entry
+        position = self._position(key)
+        return None if position is None else unpack(self._rows[position])
+
+    def _position(self, key: bytes) -> int | None:
+        tokens = self._tokens
+        position = int(np.searchsorted(tokens, key))
+        return position if position < len(tokens) and tokens[position] == key else None
+
+    def load(self, entries: Sequence[tuple[bytes, Entry]]) -> None:
+        """Replace the index with these entries (for a fresh start and for benchmarks)."""
+        tokens = np.array([token for token, _ in entries], dtype=TOKEN)
+        rows = np.array([pack(entry) for _, entry in entries], dtype=ROW)
+        order = np.argsort(tokens, kind="stable")
+        with self._lock:
+            self._tokens, self._rows, self._overlay = tokens[order], rows[order], {}
 
     def catch_up(self, session: Session) -> None:
         """Apply every change since the last one seen; cheap when there is none."""
@@ -59,22 +150,78 @@ class IndicatorIndex:
             return
         with self._lock:
             while self.cursor < latest:
-                changed = service.changes_since(session, since=self.cursor, limit=CATCH_UP_PAGE)
+                changed = _changed_entries(session, since=self.cursor, policy=self.policy)
                 if not changed:
                     break
-                ids = [indicator.id for indicator in changed]
-                self._apply(changed, service.report_days(session, indicator_ids=ids))
-                self.cursor = changed[-1].change
+                self._overlay.update((token, entry) for token, entry, _ in changed)
+                self.cursor = changed[-1][2]
+            if len(self._overlay) >= REBUILD_AT:
+                self._merge()
 
-    def _apply(self, changed: Sequence[Indicator], days: Mapping[int, list[datetime]]) -> None:
-        for indicator in changed:
-            self._entries[indicator.token] = Entry(
+    def _merge(self) -> None:
+        """Fold the overlay into the sorted arrays (called with the lock held)."""
+        keep = np.ones(len(self._tokens), dtype=bool)
+        for token in self._overlay:
+            position = self._position(token)
+            if position is not None:
+                keep[position] = False
+        tokens = np.concatenate([self._tokens[keep], np.array(list(self._overlay), dtype=TOKEN)])
+        rows = np.concatenate(
+            [
+                self._rows[keep],
+                np.array([pack(entry) for entry in self._overlay.values()], dtype=ROW),
+            ]
+        )
+        order = np.argsort(tokens, kind="stable")
+        self._tokens, self._rows, self._overlay = tokens[order], rows[order], {}
+
+
+def _changed_entries(
+    session: Session, *, since: int, policy: service.Policy
+) -> list[tuple[bytes, Entry, int]]:
+    """The next page of the change feed as (token, entry, change), oldest change first."""
+    changed = service.changes_since(session, since=since, limit=CATCH_UP_PAGE)
+    recent = _recent_reports(session, [indicator.id for indicator in changed])
+    return [
+        (
+            bytes.fromhex(indicator.token),
+            Entry(
                 kind=indicator.kind,
                 status=indicator.status,
-                shared_as_fraud=service.meets_standard(indicator, self.policy),
+                shared_as_fraud=service.meets_standard(indicator, policy),
                 capped=indicator.capped,
                 confidence=indicator.confidence,
                 fraud_types=tuple(indicator.fraud_types),
-                recent_reports=tuple(days.get(indicator.id, ())[:RECENT_REPORTS]),
+                recent_reports=tuple(recent.get(indicator.id, ())),
                 last_seen=indicator.last_seen,
+            ),
+            indicator.change,
+        )
+        for indicator in changed
+    ]
+
+
+def _recent_reports(session: Session, indicator_ids: list[int]) -> dict[int, list[datetime]]:
+    """The newest RECENT_REPORTS report moments of each indicator."""
+    ranked = (
+        select(
+            IndicatorReport.indicator_id,
+            IndicatorReport.reported_at,
+            func.row_number()
+            .over(
+                partition_by=IndicatorReport.indicator_id,
+                order_by=IndicatorReport.reported_at.desc(),
             )
+            .label("rank"),
+        )
+        .where(IndicatorReport.indicator_id.in_(indicator_ids))
+        .subquery()
+    )
+    recent: dict[int, list[datetime]] = {}
+    for indicator_id, reported_at in session.execute(
+        select(ranked.c.indicator_id, ranked.c.reported_at)
+        .where(ranked.c.rank <= RECENT_REPORTS)
+        .order_by(ranked.c.indicator_id, ranked.c.reported_at.desc())
+    ):
+        recent.setdefault(indicator_id, []).append(reported_at)
+    return recent

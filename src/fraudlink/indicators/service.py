@@ -412,18 +412,6 @@ def find(session: Session, *, token: str) -> Indicator | None:
     return session.scalar(select(Indicator).where(Indicator.token == token))
 
 
-def report_days(session: Session, *, indicator_ids: Sequence[int]) -> dict[int, list[datetime]]:
-    """When each indicator was reported, newest first (for the check's bands)."""
-    days: dict[int, list[datetime]] = defaultdict(list)
-    for indicator_id, reported_at in session.execute(
-        select(IndicatorReport.indicator_id, IndicatorReport.reported_at)
-        .where(IndicatorReport.indicator_id.in_(indicator_ids))
-        .order_by(IndicatorReport.reported_at.desc())
-    ):
-        days[indicator_id].append(reported_at)
-    return days
-
-
 @dataclass(frozen=True)
 class Listing:
     """A partner's own listing of a value: the evidence behind ``submit``."""
