@@ -156,6 +156,13 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
+    def scalar_query(self, sql: str) -> Any:
+        """One read-only SQL scalar without a session: the cheapest read there is."""
+        with self.engine.connect() as connection:
+            return connection.execution_options(**{_READ_ONLY_OPTION: True}).exec_driver_sql(
+                sql
+            ).scalar()
+
     @contextmanager
     def read_only(self) -> Iterator[Session]:
         with self._read_only_sessions() as session, session.begin():

@@ -14,7 +14,6 @@ A Python dictionary of objects would take some 350 bytes per indicator (measured
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -23,9 +22,10 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fraudlink.database import Database
 from fraudlink.identifiers import IdentifierKind
 from fraudlink.indicators import service
-from fraudlink.indicators.models import Indicator, IndicatorReport
+from fraudlink.indicators.models import IndicatorReport
 from fraudlink.indicators.vocabulary import IndicatorStatus
 from fraudlink.reports.vocabulary import FraudType
 
@@ -87,17 +87,18 @@ def pack(entry: Entry) -> tuple[Any, ...]:
     )
 
 
-def unpack(row: Any) -> Entry:
-    types = int(row["fraud_types"])
+def unpack(row: tuple[Any, ...]) -> Entry:
+    """A ROW record, as the tuple numpy's ``.item()`` gives, back into an entry."""
+    kind, status, flags, types, confidence, last_seen, recent = row
     return Entry(
-        kind=KINDS[row["kind"]].value,
-        status=STATUSES[row["status"]],
-        shared_as_fraud=bool(row["flags"] & _SHARED),
-        capped=bool(row["flags"] & _CAPPED),
-        confidence=int(row["confidence"]) / 10_000,
+        kind=KINDS[kind].value,
+        status=STATUSES[status],
+        shared_as_fraud=bool(flags & _SHARED),
+        capped=bool(flags & _CAPPED),
+        confidence=confidence / 10_000,
         fraud_types=tuple(kind.value for bit, kind in enumerate(FRAUD_TYPES) if types >> bit & 1),
-        recent_reports=tuple(_moment(day) for day in row["recent"] if day),
-        last_seen=_moment(row["last_seen"]),
+        recent_reports=tuple(_moment(day) for day in recent if day),
+        last_seen=_moment(last_seen),
     )
 
 
@@ -128,35 +129,33 @@ class IndicatorIndex:
         if entry is not None:
             return entry
         position = self._position(key)
-        return None if position is None else unpack(self._rows[position])
+        return None if position is None else unpack(self._rows[position].item())
 
     def _position(self, key: bytes) -> int | None:
         tokens = self._tokens
         position = int(np.searchsorted(tokens, key))
         return position if position < len(tokens) and tokens[position] == key else None
 
-    def load(self, entries: Sequence[tuple[bytes, Entry]]) -> None:
-        """Replace the index with these entries (for a fresh start and for benchmarks)."""
-        tokens = np.array([token for token, _ in entries], dtype=TOKEN)
-        rows = np.array([pack(entry) for _, entry in entries], dtype=ROW)
+    def load(self, tokens: np.ndarray, rows: np.ndarray) -> None:
+        """Replace the index with these parallel arrays (TOKEN and ROW), in any order."""
         order = np.argsort(tokens, kind="stable")
         with self._lock:
             self._tokens, self._rows, self._overlay = tokens[order], rows[order], {}
 
-    def catch_up(self, session: Session) -> None:
-        """Apply every change since the last one seen; cheap when there is none."""
-        latest = session.scalar(select(func.max(Indicator.change))) or 0
+    def catch_up(self, database: Database) -> None:
+        """Apply every change since the last one seen; one small query when there is none."""
+        latest = database.scalar_query("SELECT max(change) FROM indicators") or 0
         if latest <= self.cursor:
             return
-        with self._lock:
+        with self._lock, database.read_only() as session:
             while self.cursor < latest:
                 changed = _changed_entries(session, since=self.cursor, policy=self.policy)
                 if not changed:
                     break
                 self._overlay.update((token, entry) for token, entry, _ in changed)
                 self.cursor = changed[-1][2]
-            if len(self._overlay) >= REBUILD_AT:
-                self._merge()
+                if len(self._overlay) >= REBUILD_AT:  # a long catch-up stays small in memory
+                    self._merge()
 
     def _merge(self) -> None:
         """Fold the overlay into the sorted arrays (called with the lock held)."""

@@ -46,11 +46,25 @@ def get_language(request: Request) -> Language:
     )
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+# The dependencies below are async wrappers: FastAPI runs a plain function dependency in a
+# worker thread, a hand-off that costs more than these lookups themselves on the hot paths.
+async def _settings(request: Request) -> Settings:
+    return get_settings(request)
+
+
+async def _language(request: Request) -> Language:
+    return get_language(request)
+
+
+async def _database(request: Request) -> Database:
+    return get_database(request)
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
 # scope="function": the commit happens before the response leaves, so a client never sees a
 # success whose write then failed.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-LanguageDep = Annotated[Language, Depends(get_language)]
+LanguageDep = Annotated[Language, Depends(_language)]
 
 
 def ensure_csrf_token(request: Request) -> None:
@@ -72,4 +86,4 @@ async def verify_csrf(request: Request) -> None:
 
 CsrfDep = Depends(verify_csrf)
 
-DatabaseDep = Annotated[Database, Depends(get_database)]
+DatabaseDep = Annotated[Database, Depends(_database)]
