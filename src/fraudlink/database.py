@@ -159,9 +159,11 @@ class Database:
     def scalar_query(self, sql: str) -> Any:
         """One read-only SQL scalar without a session: the cheapest read there is."""
         with self.engine.connect() as connection:
-            return connection.execution_options(**{_READ_ONLY_OPTION: True}).exec_driver_sql(
-                sql
-            ).scalar()
+            return (
+                connection.execution_options(**{_READ_ONLY_OPTION: True})
+                .exec_driver_sql(sql)
+                .scalar()
+            )
 
     @contextmanager
     def read_only(self) -> Iterator[Session]:

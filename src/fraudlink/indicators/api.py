@@ -262,6 +262,7 @@ def open_dispute(
 
 def for_review(session: SessionDep, dispute: Dispute) -> DisputeForReview:
     indicator = session.get_one(Indicator, dispute.indicator_id)
+    cipher = FieldCipher(keys_of(session).fields)
     return DisputeForReview(
         id=dispute.id,
         status=dispute.status,
@@ -270,9 +271,8 @@ def for_review(session: SessionDep, dispute: Dispute) -> DisputeForReview:
         indicator_id=indicator.id,
         kind=IdentifierKind(indicator.kind),
         value=indicator.value,
-        statement=service.dispute_statement(
-            dispute, indicator, FieldCipher(keys_of(session).fields)
-        ),
+        statement=service.dispute_statement(dispute, indicator, cipher),
+        contact=service.dispute_contact(dispute, indicator, cipher),
         reason=dispute.reason,
     )
 

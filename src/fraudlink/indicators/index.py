@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
 import numpy as np
@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fraudlink.database import Database
+from fraudlink.i18n import LOCAL_TIME_ZONE
 from fraudlink.identifiers import IdentifierKind
 from fraudlink.indicators import service
 from fraudlink.indicators.models import IndicatorReport
@@ -34,7 +35,7 @@ RECENT_REPORTS: Final = 6
 CATCH_UP_PAGE: Final = 20_000
 # Changes are kept in the overlay dictionary until there are this many, then merged.
 REBUILD_AT: Final = 50_000
-EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH: Final = date(1970, 1, 1)
 KINDS: Final = tuple(IdentifierKind)
 STATUSES: Final = tuple(IndicatorStatus)
 FRAUD_TYPES: Final = tuple(FraudType)
@@ -46,8 +47,8 @@ ROW: Final = np.dtype(
         ("flags", "u1"),
         ("fraud_types", "<u2"),  # one bit per FRAUD_TYPES member
         ("confidence", "<u2"),  # in ten-thousandths
-        ("last_seen", "<u2"),  # days since EPOCH
-        ("recent", "<u2", (RECENT_REPORTS,)),  # days since EPOCH, newest first; 0 is none
+        ("last_seen", "<u2"),  # Dutch days since EPOCH
+        ("recent", "<u2", (RECENT_REPORTS,)),  # Dutch days since EPOCH, newest first; 0 is none
     ]
 )
 TOKEN: Final = np.dtype("S32")
@@ -61,16 +62,20 @@ class Entry:
     capped: bool
     confidence: float
     fraud_types: tuple[str, ...]
-    recent_reports: tuple[datetime, ...]  # report days (midnight UTC), newest first
+    recent_reports: tuple[
+        datetime, ...
+    ]  # report moments (once merged: their Dutch day), newest first
     last_seen: datetime
 
 
 def _day(moment: datetime) -> int:
-    return (moment - EPOCH).days
+    """The Dutch calendar day of a moment, as days since EPOCH: what the check shows."""
+    return (moment.astimezone(LOCAL_TIME_ZONE).date() - EPOCH).days
 
 
 def _moment(day: int) -> datetime:
-    return EPOCH + timedelta(days=int(day))
+    """Midnight in the Netherlands at the start of that day."""
+    return datetime.combine(EPOCH + timedelta(days=int(day)), time(), LOCAL_TIME_ZONE)
 
 
 def pack(entry: Entry) -> tuple[Any, ...]:
@@ -96,7 +101,9 @@ def unpack(row: tuple[Any, ...]) -> Entry:
         shared_as_fraud=bool(flags & _SHARED),
         capped=bool(flags & _CAPPED),
         confidence=confidence / 10_000,
-        fraud_types=tuple(kind.value for bit, kind in enumerate(FRAUD_TYPES) if types >> bit & 1),
+        fraud_types=tuple(
+            sorted(kind.value for bit, kind in enumerate(FRAUD_TYPES) if types >> bit & 1)
+        ),
         recent_reports=tuple(_moment(day) for day in recent if day),
         last_seen=_moment(last_seen),
     )

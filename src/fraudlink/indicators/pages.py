@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
@@ -15,6 +15,7 @@ from fraudlink.audit.service import PUBLIC
 from fraudlink.crypto import FieldCipher
 from fraudlink.database import keys_of
 from fraudlink.errors import InvalidInput, NotFound
+from fraudlink.i18n import translate
 from fraudlink.identifiers import InvalidIdentifier, parse
 from fraudlink.indicators import service
 from fraudlink.indicators.api import for_review, run_check
@@ -118,14 +119,18 @@ async def decide(
     dispute_id: int,
     session: SessionDep,
     settings: SettingsDep,
+    language: LanguageDep,
     principal: Reviewer,
 ) -> RedirectResponse:
     form = await request.form()
+    decision, reason = str(form.get("decision", "")), str(form.get("reason", "")).strip()
+    if decision not in {"clear", "uphold"} or not reason:
+        raise HTTPException(422, detail=translate("indicators.review_incomplete", language))
     service.decide_dispute(
         session,
         dispute_id=dispute_id,
-        clear=form.get("decision") == "clear",
-        reason=str(form.get("reason") or "-"),
+        clear=decision == "clear",
+        reason=reason,
         principal=principal,
         policy=service.Policy.from_settings(settings),
     )

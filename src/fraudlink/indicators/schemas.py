@@ -145,6 +145,7 @@ class DisputeForReview(DisputeOut):
     kind: IdentifierKind
     value: str | None
     statement: str
+    contact: str | None
     reason: str | None
 
 

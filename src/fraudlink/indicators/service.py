@@ -459,10 +459,12 @@ def submit(
         )
         for listing in listings
     }
+    known = set(session.scalars(select(Indicator.token).where(Indicator.token.in_(list(named)))))
     ids = _ensure_indicators(session, [item for _, item in named.values()], now=now)
     for token, (listing, _) in named.items():
         indicator = session.get_one(Indicator, ids[token])
-        if _TLP_ORDER.index(listing.tlp) > _TLP_ORDER.index(indicator.tlp):
+        # A new indicator takes its first listing's marking; later listings only tighten it.
+        if token not in known or _TLP_ORDER.index(listing.tlp) > _TLP_ORDER.index(indicator.tlp):
             indicator.tlp = listing.tlp
         existing = session.scalar(
             select(Submission).where(
@@ -672,6 +674,12 @@ def dispute_statement(dispute: Dispute, indicator: Indicator, cipher: FieldCiphe
     return cipher.decrypt(
         dispute.statement_encrypted, context=_dispute_context(indicator, "statement")
     )
+
+
+def dispute_contact(dispute: Dispute, indicator: Indicator, cipher: FieldCipher) -> str | None:
+    if dispute.contact_encrypted is None:
+        return None
+    return cipher.decrypt(dispute.contact_encrypted, context=_dispute_context(indicator, "contact"))
 
 
 def expire(session: Session, *, retention: Retention, policy: Policy, actor: Actor) -> int:

@@ -144,6 +144,8 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
         detail = HTTPStatus(exc.status_code).phrase
     if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase:
         detail = exc.detail
+    elif exc.status_code == 429 and exc.headers and "Retry-After" in exc.headers:
+        detail = translate("web.problem_wait", language, seconds=exc.headers["Retry-After"])
     return problem_response(request, status=exc.status_code, detail=detail, headers=exc.headers)
 
 
