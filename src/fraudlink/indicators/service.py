@@ -131,6 +131,10 @@ def is_warning_listed(identifier: Identifier, partner_domains: Iterable[str]) ->
     domain = identifier.details.get("registrable_domain")
     if domain is None:
         return False
+    if identifier.kind is IdentifierKind.EMAIL:
+        # A mailbox at a large provider (gmail.com) is the fraudster's own: only a partner's
+        # own domain makes an address benign.
+        return str(domain) in set(partner_domains)
     benign = set(partner_domains) | {
         value for kind, value in _static_warning_list() if kind is IdentifierKind.DOMAIN
     }
@@ -166,6 +170,7 @@ def record_reports(session: Session, evidence: Sequence[ReportEvidence], *, poli
         return
     now = utcnow()
     ids = _ensure_indicators(session, named.values(), now=now)
+    _revive_expired(session, named.values())
     session.execute(
         insert(table_of(IndicatorReport)),
         [
@@ -180,6 +185,22 @@ def record_reports(session: Session, evidence: Sequence[ReportEvidence], *, poli
         ],
     )
     refresh(session, list(ids.values()), policy=policy, now=now)
+
+
+def _revive_expired(session: Session, named: Iterable[Named]) -> None:
+    """New evidence brings an expired indicator back, with its value (erased at expiry)."""
+    rows = [{"named_token": item.token, "named_value": item.value} for item in named]
+    if not rows:
+        return
+    table = table_of(Indicator)
+    session.execute(
+        update(table)
+        .where(
+            table.c.token == bindparam("named_token"), table.c.status == IndicatorStatus.EXPIRED
+        )
+        .values(status=IndicatorStatus.ACTIVE, value=bindparam("named_value")),
+        rows,
+    )
 
 
 def _ensure_indicators(
@@ -461,6 +482,7 @@ def submit(
     }
     known = set(session.scalars(select(Indicator.token).where(Indicator.token.in_(list(named)))))
     ids = _ensure_indicators(session, [item for _, item in named.values()], now=now)
+    _revive_expired(session, [item for _, item in named.values()])
     for token, (listing, _) in named.items():
         indicator = session.get_one(Indicator, ids[token])
         # A new indicator takes its first listing's marking; later listings only tighten it.
@@ -597,7 +619,9 @@ def open_dispute(
 ) -> Dispute:
     """An account holder disputes a listing: it shows as disputed until a reviewer decides."""
     indicator = find(session, token=token)
-    if indicator is None or indicator.status not in _DISPUTABLE:
+    # Only what the public check shows can be disputed publicly: answering differently for a
+    # partner's own listing would reveal that listing to anyone.
+    if indicator is None or not _publicly_reported(session, indicator):
         raise NotFound("indicators.nothing_to_dispute", field="value")
     dispute = Dispute(
         indicator_id=indicator.id,
@@ -621,6 +645,20 @@ def open_dispute(
 
 
 _DISPUTABLE: Final = frozenset({IndicatorStatus.ACTIVE, IndicatorStatus.DISPUTED})
+PUBLIC_WINDOW: Final = timedelta(days=365)
+
+
+def _publicly_reported(session: Session, indicator: Indicator) -> bool:
+    """Whether the public check reports the indicator: disputable, not capped, reported within
+    the public window."""
+    if indicator.status not in _DISPUTABLE or indicator.capped:
+        return False
+    latest = session.scalar(
+        select(func.max(IndicatorReport.reported_at)).where(
+            IndicatorReport.indicator_id == indicator.id
+        )
+    )
+    return latest is not None and utcnow() - latest <= PUBLIC_WINDOW
 
 
 def decide_dispute(
@@ -644,12 +682,12 @@ def decide_dispute(
     dispute.decided_at, dispute.decided_by, dispute.reason = now, principal.partner_id, reason
     if clear:
         indicator.status, indicator.cleared_at = IndicatorStatus.CLEARED, now
-    elif not session.scalar(
+    elif indicator.status is IndicatorStatus.DISPUTED and not session.scalar(
         select(func.count()).where(
             Dispute.indicator_id == indicator.id, Dispute.status == DisputeStatus.OPEN
         )
     ):
-        indicator.status = IndicatorStatus.ACTIVE
+        indicator.status = IndicatorStatus.ACTIVE  # upholding never revives a cleared listing
     session.flush()
     refresh(session, [indicator.id], policy=policy)
     audit_service.record(
