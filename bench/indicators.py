@@ -52,10 +52,10 @@ def synthetic(size: int, random: Random) -> tuple[np.ndarray, np.ndarray]:
     rows = np.zeros(size, dtype=ROW)
     rows["status"] = 0
     rows["flags"] = 1
-    rows["fraud_types"] = 1 << np.arange(size) % 11
     rows["confidence"] = np.arange(size) % 10_000
     rows["last_seen"] = 20_000 + np.arange(size) % 365
     rows["recent"][:, 0] = rows["last_seen"]
+    rows["recent_types"][:, 0] = 1 + np.arange(size) % 11
     return tokens, rows
 
 

@@ -335,11 +335,6 @@ def test_the_check_page_shows_band_and_advice(
     assert translate("indicators.page_not_reported", language) in nothing.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the check shows the indicator's fraud_types, which service._tally_submissions "
-    "also fills from partners' listings, so a TLP:RED listing's fraud type goes public",
-)
 def test_the_check_shows_only_the_fraud_types_of_reports(
     client: TestClient, partnership: Partnership
 ) -> None:
@@ -350,3 +345,14 @@ def test_the_check_shows_only_the_fraud_types_of_reports(
     answer = check(client, FRAUD_IBAN)
     assert answer["fraud_types"] == ["purchase"]
     assert translate("indicators.prevent_invoice", "nl") not in answer["advice"]
+
+
+def test_the_check_shows_only_the_fraud_types_of_the_last_twelve_months(
+    client: TestClient, partnership: Partnership
+) -> None:
+    file_report(
+        client, partnership, ibans=[FRAUD_IBAN], fraud_type="invoice", reported_days_ago=400
+    )
+    file_report(client, partnership, ibans=[FRAUD_IBAN], fraud_type="purchase")
+    answer = check(client, FRAUD_IBAN)
+    assert (answer["reports_band"], answer["fraud_types"]) == ("1", ["purchase"])

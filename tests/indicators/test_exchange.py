@@ -205,12 +205,6 @@ def test_an_invalid_listing_answers_422_and_writes_nothing(
     assert count_rows(database, EXCHANGE_TABLES) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the body is a plain union IndicatorBatch | IndicatorIn, so validation errors "
-    "name pydantic's union members ('IndicatorBatch.indicators.1', 'function-after[_parse(), "
-    "IndicatorIn]') instead of the field at fault",
-)
 @pytest.mark.parametrize(
     ("body", "field", "code"),
     [
@@ -627,12 +621,6 @@ def test_an_invalid_sighting_answers_422_naming_the_field(
     assert [error["field"] for error in response.json()["errors"]] == [field]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: SightingIn.seen_at accepts any moment, also years ahead; last_seen then lies "
-    "in the future, so the indicator never fades and never expires (reports refuse a future "
-    "reported_at beyond CLOCK_SKEW)",
-)
 def test_a_sighting_in_the_future_answers_422(client: TestClient, partnership: Partnership) -> None:
     [indicator] = list_indicators(client, partnership, [{"value": FRAUD_PHONE}])
     response = client.post(

@@ -582,11 +582,6 @@ def test_the_rate_limit_page_says_how_long_to_wait_in_words(page: Page) -> None:
     assert wait in shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accessibility: the hint sits inside the <label>, so it is part of the field's "
-    "name and is read a second time as its description",
-)
 def test_the_check_fields_name_is_its_label_alone(page: Page) -> None:
     page.goto("/check")
     field_ = value_field(page)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from fraudlink.access.dependencies import require
 from fraudlink.access.permissions import Permission
@@ -29,6 +31,7 @@ from fraudlink.indicators.bloom import BloomFilter
 from fraudlink.indicators.index import IndicatorIndex
 from fraudlink.indicators.models import Dispute, Indicator
 from fraudlink.indicators.schemas import (
+    LISTING_BODY_SCHEMA,
     Changes,
     CheckOut,
     DecisionIn,
@@ -134,16 +137,33 @@ def _views(
     ]
 
 
-@router.post("/indicators", status_code=201, responses=PARTNER_ERRORS)
+@router.post(
+    "/indicators",
+    status_code=201,
+    responses=PARTNER_ERRORS,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": LISTING_BODY_SCHEMA}},
+        }
+    },
+)
 def submit_indicators(
-    body: IndicatorBatch | IndicatorIn,
+    body: Annotated[dict[str, Any], Body()],
     principal: Submitter,
     session: SessionDep,
     settings: SettingsDep,
     request: Request,
 ) -> IndicatorList:
     """List one indicator, or up to 1,000 as `{"indicators": [...]}`; a value again updates it."""
-    items = body.indicators if isinstance(body, IndicatorBatch) else [body]
+    model: type[IndicatorBatch | IndicatorIn] = (
+        IndicatorBatch if "indicators" in body else IndicatorIn
+    )
+    try:
+        parsed = model.model_validate(body)
+    except ValidationError as invalid:
+        raise RequestValidationError(invalid.errors(), body=body) from None
+    items = parsed.indicators if isinstance(parsed, IndicatorBatch) else [parsed]
     pseudonymiser: Pseudonymiser = request.app.state.pseudonymiser
     indicators = service.submit(
         session,

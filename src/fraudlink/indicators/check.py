@@ -2,8 +2,8 @@
 
 Anyone may ask, without a key. The answer says whether the value was reported, how often in
 the last twelve months (in bands, so that single reports cannot be told apart), which kinds of
-fraud, when last, and what to do. It never says "safe": the absence of reports proves nothing,
-and it never shows personal data or a victim's words.
+fraud those reports were about, when last, and what to do. It never says "safe": the absence of
+reports proves nothing, and it never shows personal data or a victim's words.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Final
 
 from fraudlink.i18n import LOCAL_TIME_ZONE, Language, translate
 from fraudlink.identifiers import Identifier
-from fraudlink.indicators.index import Entry, IndicatorIndex
+from fraudlink.indicators.index import Entry, IndicatorIndex, RecentReport
 from fraudlink.indicators.vocabulary import IndicatorStatus
 
 WINDOW: Final = timedelta(days=365)
@@ -52,25 +52,26 @@ def check(
     """What the index knows of ``identifier`` (whose pseudonym is ``token``)."""
     entry = index.lookup(token)
     recent = _recent_reports(entry, now)
-    reported = bool(recent)
+    # Partners' own listings stay out: their marking may forbid showing even the fraud type.
+    fraud_types = sorted({report.fraud_type for report in recent})
     return CheckResult(
         identifier=identifier,
-        reported=reported,
+        reported=bool(recent),
         reports_band=band(len(recent)),
-        fraud_types=list(entry.fraud_types) if reported and entry else [],
-        last_reported=recent[0].astimezone(LOCAL_TIME_ZONE).date() if recent else None,
-        disputed=reported and entry is not None and entry.status is IndicatorStatus.DISPUTED,
-        advice=_advice(identifier, entry.fraud_types if reported and entry else (), language),
+        fraud_types=fraud_types,
+        last_reported=recent[0].moment.astimezone(LOCAL_TIME_ZONE).date() if recent else None,
+        disputed=bool(recent) and entry is not None and entry.status is IndicatorStatus.DISPUTED,
+        advice=_advice(identifier, fraud_types, language),
     )
 
 
-def _recent_reports(entry: Entry | None, now: datetime) -> tuple[datetime, ...]:
+def _recent_reports(entry: Entry | None, now: datetime) -> tuple[RecentReport, ...]:
     if entry is None or entry.status not in _SHOWN or entry.capped:
         return ()
-    return tuple(moment for moment in entry.recent_reports if now - moment <= WINDOW)
+    return tuple(report for report in entry.recent_reports if now - report.moment <= WINDOW)
 
 
-def _advice(identifier: Identifier, fraud_types: tuple[str, ...], language: Language) -> list[str]:
+def _advice(identifier: Identifier, fraud_types: list[str], language: Language) -> list[str]:
     """Prevention advice for this kind of value, and for the frauds it was reported for."""
     state = "reported" if fraud_types else "not_reported"
     tips = [translate(f"indicators.check_{identifier.kind.value}_{state}", language)]

@@ -6,7 +6,7 @@ nothing changed, the changed rows when something did. A report's IBAN is therefo
 the next check on every worker, with no messaging between them.
 
 Ten million indicators must fit in well under 1.5 GB, so the bulk of the index is two numpy
-arrays sorted by token (32 bytes of token and 21 packed bytes per indicator, found by binary
+arrays sorted by token (32 bytes of token and 25 packed bytes per indicator, found by binary
 search) and only the indicators changed since the last rebuild live in a dictionary beside it.
 A Python dictionary of objects would take some 350 bytes per indicator (measured).
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 from sqlalchemy import func, select
@@ -45,13 +45,20 @@ ROW: Final = np.dtype(
         ("kind", "u1"),
         ("status", "u1"),
         ("flags", "u1"),
-        ("fraud_types", "<u2"),  # one bit per FRAUD_TYPES member
         ("confidence", "<u2"),  # in ten-thousandths
         ("last_seen", "<u2"),  # Dutch days since EPOCH
         ("recent", "<u2", (RECENT_REPORTS,)),  # Dutch days since EPOCH, newest first; 0 is none
+        ("recent_types", "u1", (RECENT_REPORTS,)),  # FRAUD_TYPES position + 1 of each; 0 is none
     ]
 )
 TOKEN: Final = np.dtype("S32")
+
+
+class RecentReport(NamedTuple):
+    """A report behind an entry: only reports (not partners' listings) are shown publicly."""
+
+    moment: datetime  # once merged into the arrays: the start of its Dutch day
+    fraud_type: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +68,7 @@ class Entry:
     shared_as_fraud: bool
     capped: bool
     confidence: float
-    fraud_types: tuple[str, ...]
-    recent_reports: tuple[
-        datetime, ...
-    ]  # report moments (once merged: their Dutch day), newest first
+    recent_reports: tuple[RecentReport, ...]  # newest first
     last_seen: datetime
 
 
@@ -80,31 +84,33 @@ def _moment(day: int) -> datetime:
 
 def pack(entry: Entry) -> tuple[Any, ...]:
     """An entry as one ROW record (its day precision is all the check needs)."""
-    recent = [_day(moment) for moment in entry.recent_reports[:RECENT_REPORTS]]
+    recent = entry.recent_reports[:RECENT_REPORTS]
+    missing = [0] * (RECENT_REPORTS - len(recent))
     return (
         KINDS.index(IdentifierKind(entry.kind)),
         STATUSES.index(entry.status),
         (_SHARED if entry.shared_as_fraud else 0) | (_CAPPED if entry.capped else 0),
-        sum(1 << FRAUD_TYPES.index(FraudType(kind)) for kind in entry.fraud_types),
         round(entry.confidence * 10_000),
         _day(entry.last_seen),
-        recent + [0] * (RECENT_REPORTS - len(recent)),
+        [_day(report.moment) for report in recent] + missing,
+        [FRAUD_TYPES.index(FraudType(report.fraud_type)) + 1 for report in recent] + missing,
     )
 
 
 def unpack(row: tuple[Any, ...]) -> Entry:
     """A ROW record, as the tuple numpy's ``.item()`` gives, back into an entry."""
-    kind, status, flags, types, confidence, last_seen, recent = row
+    kind, status, flags, confidence, last_seen, days, types = row
     return Entry(
         kind=KINDS[kind].value,
         status=STATUSES[status],
         shared_as_fraud=bool(flags & _SHARED),
         capped=bool(flags & _CAPPED),
         confidence=confidence / 10_000,
-        fraud_types=tuple(
-            sorted(kind.value for bit, kind in enumerate(FRAUD_TYPES) if types >> bit & 1)
+        recent_reports=tuple(
+            RecentReport(_moment(day), FRAUD_TYPES[fraud_type - 1].value)
+            for day, fraud_type in zip(days, types, strict=True)
+            if day
         ),
-        recent_reports=tuple(_moment(day) for day in recent if day),
         last_seen=_moment(last_seen),
     )
 
@@ -197,7 +203,6 @@ def _changed_entries(
                 shared_as_fraud=service.meets_standard(indicator, policy),
                 capped=indicator.capped,
                 confidence=indicator.confidence,
-                fraud_types=tuple(indicator.fraud_types),
                 recent_reports=tuple(recent.get(indicator.id, ())),
                 last_seen=indicator.last_seen,
             ),
@@ -207,12 +212,13 @@ def _changed_entries(
     ]
 
 
-def _recent_reports(session: Session, indicator_ids: list[int]) -> dict[int, list[datetime]]:
-    """The newest RECENT_REPORTS report moments of each indicator."""
+def _recent_reports(session: Session, indicator_ids: list[int]) -> dict[int, list[RecentReport]]:
+    """The newest RECENT_REPORTS reports of each indicator."""
     ranked = (
         select(
             IndicatorReport.indicator_id,
             IndicatorReport.reported_at,
+            IndicatorReport.fraud_type,
             func.row_number()
             .over(
                 partition_by=IndicatorReport.indicator_id,
@@ -223,11 +229,11 @@ def _recent_reports(session: Session, indicator_ids: list[int]) -> dict[int, lis
         .where(IndicatorReport.indicator_id.in_(indicator_ids))
         .subquery()
     )
-    recent: dict[int, list[datetime]] = {}
-    for indicator_id, reported_at in session.execute(
-        select(ranked.c.indicator_id, ranked.c.reported_at)
+    recent: dict[int, list[RecentReport]] = {}
+    for indicator_id, reported_at, fraud_type in session.execute(
+        select(ranked.c.indicator_id, ranked.c.reported_at, ranked.c.fraud_type)
         .where(ranked.c.rank <= RECENT_REPORTS)
         .order_by(ranked.c.indicator_id, ranked.c.reported_at.desc())
     ):
-        recent.setdefault(indicator_id, []).append(reported_at)
+        recent.setdefault(indicator_id, []).append(RecentReport(reported_at, fraud_type))
     return recent

@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Final, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+)
 
 from fraudlink.identifiers import MAX_INPUT_LENGTH, Identifier, IdentifierKind, parse
 from fraudlink.indicators.check import CheckResult
 from fraudlink.indicators.vocabulary import DisputeStatus, IndicatorStatus, SightingKind, Tlp
+from fraudlink.reports.schemas import not_in_future
 from fraudlink.reports.vocabulary import FraudType
 from fraudlink.text import plain_text
 
@@ -48,10 +58,10 @@ class CheckOut(BaseModel):
 class IndicatorIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    kind: IdentifierKind | None = Field(default=None, description="Recognised when left empty.")
     value: plain_text(min_length=1, max_length=MAX_INPUT_LENGTH) = Field(  # type: ignore[valid-type]
         examples=["NL91 ABNA 0417 1643 00"]
     )
-    kind: IdentifierKind | None = Field(default=None, description="Recognised when left empty.")
     fraud_type: FraudType = FraudType.OTHER
     confirmed: bool = Field(
         default=False, description="The partner established the fraud itself (a case)."
@@ -60,14 +70,16 @@ class IndicatorIn(BaseModel):
 
     _parsed: Identifier | None = PrivateAttr(default=None)
 
-    @model_validator(mode="after")
-    def _parse(self) -> IndicatorIn:
-        self._parsed = parse(self.value, self.kind)
-        return self
+    @field_validator("value")
+    @classmethod
+    def _valid(cls, value: str, info: ValidationInfo) -> str:
+        parse(value, info.data.get("kind"))  # the precise reason, at the field "value"
+        return value
 
     @property
     def parsed(self) -> Identifier:
-        assert self._parsed is not None, "set by the validator"
+        if self._parsed is None:
+            self._parsed = parse(self.value, self.kind)
         return self._parsed
 
 
@@ -110,6 +122,12 @@ class SightingIn(BaseModel):
 
     kind: SightingKind
     seen_at: AwareDatetime | None = Field(default=None, description="Default: now.")
+
+    @field_validator("seen_at")
+    @classmethod
+    def _in_the_past(cls, seen_at: datetime | None) -> datetime | None:
+        return None if seen_at is None else not_in_future(seen_at)
+
     count: int = Field(default=1, ge=1, le=1_000_000)
 
 
@@ -163,3 +181,8 @@ class DecisionIn(BaseModel):
 class SharedSetKey(BaseModel):
     keyid: str = Field(default="fraudlink-v1", description="The name of the key.")
     key: str = Field(description="Hex. Hash values with keyed BLAKE2b-512 (PSS 'Blake2').")
+
+
+# POST /v1/indicators takes one listing or a batch; validated by hand (see api.py) so that an
+# error names the field at fault, not a member of a union.
+LISTING_BODY_SCHEMA: Final = TypeAdapter(IndicatorIn | IndicatorBatch).json_schema()

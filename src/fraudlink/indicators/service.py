@@ -195,9 +195,7 @@ def _revive_expired(session: Session, named: Iterable[Named]) -> None:
     table = table_of(Indicator)
     session.execute(
         update(table)
-        .where(
-            table.c.token == bindparam("named_token"), table.c.status == IndicatorStatus.EXPIRED
-        )
+        .where(table.c.token == bindparam("named_token"), table.c.status == IndicatorStatus.EXPIRED)
         .values(status=IndicatorStatus.ACTIVE, value=bindparam("named_value")),
         rows,
     )

@@ -39,7 +39,8 @@ def _parser(kind: IdentifierKind) -> Any:
     return validate
 
 
-def _not_in_future(moment: datetime) -> datetime:
+def not_in_future(moment: datetime) -> datetime:
+    """The moment, unless it lies beyond the allowed clock skew in the future."""
     if moment > datetime.now(UTC) + CLOCK_SKEW:
         raise InvalidInput("reports.in_future")
     return moment
@@ -71,7 +72,7 @@ class PaymentIn(BaseModel):
     @classmethod
     def _paid_in_the_past(cls, paid_on: date | None) -> date | None:
         if paid_on is not None:
-            _not_in_future(datetime.combine(paid_on, time.min, UTC))
+            not_in_future(datetime.combine(paid_on, time.min, UTC))
         return paid_on
 
     @model_validator(mode="after")
@@ -143,7 +144,7 @@ class ReportIn(BaseModel):
     @field_validator("occurred_at", "reported_at")
     @classmethod
     def _in_the_past(cls, moment: datetime | None) -> datetime | None:
-        return None if moment is None else _not_in_future(moment).astimezone(UTC)
+        return None if moment is None else not_in_future(moment).astimezone(UTC)
 
     @model_validator(mode="after")
     def _consistent(self) -> ReportIn:
