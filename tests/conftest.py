@@ -108,6 +108,8 @@ def settings(data_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch)
     """The settings of the installation under test; the CLI reads them from the environment."""
     monkeypatch.setenv("FRAUDLINK_DATA_DIR", str(data_dir))
     monkeypatch.setenv("FRAUDLINK_DATABASE_URL", database_url)
+    # Tests deliver webhooks themselves, when they choose; the server's own loop stays asleep.
+    monkeypatch.setenv("FRAUDLINK_WEBHOOK_INTERVAL_SECONDS", "3600")
     return Settings()
 
 

@@ -36,6 +36,8 @@ from fraudlink.web import pages as web_pages
 from fraudlink.web.ratelimit import Limits, create_rate_limiter, parse_networks
 from fraudlink.web.security import SecurityHeadersMiddleware
 from fraudlink.web.templating import STATIC_DIR
+from fraudlink.webhooks import api as webhooks_api
+from fraudlink.webhooks.delivery import deliver_forever
 
 PAGE_SESSION_MAX_AGE = 8 * 3600  # a working day; then staff sign in again
 
@@ -57,9 +59,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        upkeep = asyncio.create_task(expire_daily(database, settings))
+        upkeep = [
+            asyncio.create_task(expire_daily(database, settings)),
+            asyncio.create_task(deliver_forever(database, settings)),
+        ]
         yield
-        upkeep.cancel()
+        for task in upkeep:
+            task.cancel()
         database.dispose()
 
     app = FastAPI(
@@ -103,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_api.router,
         advice_api.router,
         indicators_api.router,
+        webhooks_api.router,
         web_pages.router,
         access_pages.router,
         audit_pages.router,

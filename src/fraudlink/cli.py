@@ -18,6 +18,7 @@ from fraudlink.migrations import create_revision, is_current, upgrade
 from fraudlink.partners import cli as partners_cli
 from fraudlink.reports import cli as reports_cli
 from fraudlink.settings import Settings
+from fraudlink.webhooks import cli as webhooks_cli
 
 app = typer.Typer(
     cls=CommandGroup,
@@ -76,6 +77,7 @@ app.add_typer(identifiers_cli.app, name="identifiers")
 app.add_typer(reports_cli.app, name="reports")
 app.add_typer(advice_cli.app, name="advice")
 app.add_typer(indicators_cli.app, name="indicators")
+app.add_typer(webhooks_cli.app, name="webhooks")
 app.command("demo")(demo_cli.demo)
 
 

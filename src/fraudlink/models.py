@@ -10,3 +10,4 @@ def load_all_models() -> None:
     from fraudlink.indicators import models as _indicators  # noqa: F401, PLC0415
     from fraudlink.partners import models as _partners  # noqa: F401, PLC0415
     from fraudlink.reports import models as _reports  # noqa: F401, PLC0415
+    from fraudlink.webhooks import models as _webhooks  # noqa: F401, PLC0415

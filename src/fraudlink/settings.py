@@ -101,6 +101,17 @@ class Settings(BaseSettings):
         "X-Forwarded-For is believed.",
     )
 
+    webhook_interval_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often each worker looks for webhook deliveries that are due.",
+    )
+    webhook_allow_http: bool = Field(
+        default=False,
+        description="Accept webhook addresses over plain http, for a receiver on the same "
+        "machine while testing. Otherwise only https.",
+    )
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_proxies(cls, value: object) -> object:

@@ -195,7 +195,9 @@ def test_staff_sign_in_with_a_key_and_see_their_organisation(
     permissions = page.get_by_role("list").filter(has_text="key:manage")
     for permission in GRANTS[PartnerType.BANK]:
         description = text(f"access.permission_{permission.name.lower()}")
-        item = permissions.get_by_role("listitem").filter(has_text=permission.value)
+        item = permissions.get_by_role("listitem").filter(
+            has_text=re.compile(f"^{re.escape(permission.value)}:")
+        )
         expect(item).to_have_text(f"{permission.value}: {description}")
     expect(permissions.get_by_role("listitem")).to_have_count(len(GRANTS[PartnerType.BANK]))
 

@@ -207,6 +207,12 @@ def authenticate_signed_in(session: Session, *, prefix: str) -> Principal:
     return _principal(key)
 
 
+def key_principal(session: Session, *, key_id: int) -> Principal | None:
+    """The principal of a key for work done later on its behalf (a webhook); None once revoked."""
+    key = session.get(ApiKey, key_id, options=[joinedload(ApiKey.partner)])
+    return None if key is None or key.revoked_at is not None else _principal(key)
+
+
 def list_keys(session: Session, *, partner_id: int | None = None) -> Sequence[ApiKey]:
     query = select(ApiKey).options(joinedload(ApiKey.partner)).order_by(ApiKey.created_at)
     if partner_id is not None:

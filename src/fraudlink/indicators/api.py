@@ -109,32 +109,9 @@ PARTNER_ERRORS = problem_responses(401, 403, 422)
 def _views(
     session: SessionDep, principal: Principal, indicators: Sequence[Indicator], settings: Settings
 ) -> list[IndicatorOut]:
-    """Indicators as this partner may see them: the raw value only where allowed."""
-    policy = service.Policy.from_settings(settings)
-    contributed = service.contributors(session, indicator_ids=[item.id for item in indicators])
-    return [
-        IndicatorOut(
-            id=item.id,
-            kind=IdentifierKind(item.kind),
-            token=item.token,
-            value=item.value
-            if service.may_see_raw(item, principal, principal.partner_id in contributed[item.id])
-            else None,
-            status=item.status,
-            tlp=item.tlp,
-            first_seen=item.first_seen,
-            last_seen=item.last_seen,
-            report_count=item.report_count,
-            partner_count=item.partner_count,
-            confirmed_count=item.confirmed_count,
-            fraud_types=item.fraud_types,
-            confidence=item.confidence,
-            shared_as_fraud=service.meets_standard(item, policy),
-            capped=item.capped,
-            change=item.change,
-        )
-        for item in indicators
-    ]
+    return IndicatorOut.as_seen_by(
+        session, principal, indicators, policy=service.Policy.from_settings(settings)
+    )
 
 
 @router.post(

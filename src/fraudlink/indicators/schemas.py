@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Final, Literal
 
@@ -15,9 +16,13 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from sqlalchemy.orm import Session
 
+from fraudlink.access.service import Principal
 from fraudlink.identifiers import MAX_INPUT_LENGTH, Identifier, IdentifierKind, parse
+from fraudlink.indicators import service
 from fraudlink.indicators.check import CheckResult
+from fraudlink.indicators.models import Indicator
 from fraudlink.indicators.vocabulary import DisputeStatus, IndicatorStatus, SightingKind, Tlp
 from fraudlink.reports.schemas import not_in_future
 from fraudlink.reports.vocabulary import FraudType
@@ -106,6 +111,39 @@ class IndicatorOut(BaseModel):
     shared_as_fraud: bool = Field(description="Meets the standard of proof.")
     capped: bool
     change: int = Field(description="Position in the change feed.")
+
+    @classmethod
+    def as_seen_by(
+        cls,
+        session: Session,
+        principal: Principal,
+        indicators: Sequence[Indicator],
+        *,
+        policy: service.Policy,
+    ) -> list[IndicatorOut]:
+        """Indicators as this partner may see them: the raw value only where allowed."""
+        values = service.visible_values(session, principal, indicators)
+        return [
+            cls(
+                id=item.id,
+                kind=IdentifierKind(item.kind),
+                token=item.token,
+                value=values[item.id],
+                status=item.status,
+                tlp=item.tlp,
+                first_seen=item.first_seen,
+                last_seen=item.last_seen,
+                report_count=item.report_count,
+                partner_count=item.partner_count,
+                confirmed_count=item.confirmed_count,
+                fraud_types=item.fraud_types,
+                confidence=item.confidence,
+                shared_as_fraud=service.meets_standard(item, policy),
+                capped=item.capped,
+                change=item.change,
+            )
+            for item in indicators
+        ]
 
 
 class IndicatorList(BaseModel):

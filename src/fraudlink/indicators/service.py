@@ -421,10 +421,20 @@ def meets_standard(indicator: Indicator, policy: Policy) -> bool:
     )
 
 
-def changes_since(session: Session, *, since: int, limit: int) -> Sequence[Indicator]:
-    return session.scalars(
-        select(Indicator).where(Indicator.change > since).order_by(Indicator.change).limit(limit)
-    ).all()
+def changes_since(
+    session: Session, *, since: int, limit: int, kinds: Iterable[str] = (), until: int | None = None
+) -> Sequence[Indicator]:
+    """The indicators changed after position ``since`` (up to ``until``), oldest change first."""
+    query = select(Indicator).where(Indicator.change > since)
+    if kinds := list(kinds):
+        query = query.where(Indicator.kind.in_(kinds))
+    if until is not None:
+        query = query.where(Indicator.change <= until)
+    return session.scalars(query.order_by(Indicator.change).limit(limit)).all()
+
+
+def latest_change(session: Session) -> int:
+    return session.scalar(select(func.max(Indicator.change))) or 0
 
 
 def find(session: Session, *, token: str) -> Indicator | None:
@@ -584,6 +594,19 @@ def may_see_raw(indicator: Indicator, principal: Principal, contributed: bool) -
     if indicator.tlp in {Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER}:
         return True
     return contributed or principal.partner_type is PartnerType.POLICE
+
+
+def visible_values(
+    session: Session, principal: Principal, indicators: Sequence[Indicator]
+) -> dict[int, str | None]:
+    """Each indicator's raw value where ``principal`` may see it, else None, by indicator id."""
+    contributed = contributors(session, indicator_ids=[item.id for item in indicators])
+    return {
+        item.id: item.value
+        if may_see_raw(item, principal, principal.partner_id in contributed[item.id])
+        else None
+        for item in indicators
+    }
 
 
 def record_lookups(session: Session, *, actor: Actor, indicators: Sequence[Indicator]) -> None:
