@@ -549,6 +549,19 @@ def test_the_change_feed_walks_every_change_once_in_order(
     assert [item["token"] for item in latest] == [token_of(database, fresh_iban(7))]
 
 
+def test_reading_the_change_feed_is_audited_with_what_it_disclosed(
+    client: TestClient, partnership: Partnership, database: Database
+) -> None:
+    list_indicators(client, partnership, [{"value": FRAUD_IBAN}, {"value": FRAUD_PHONE}])
+    for name in (ING, KPN):
+        client.get("/v1/indicators/changes", headers=partnership.headers(name))
+    client.get("/v1/indicators/changes", params={"since": 10**6}, headers=partnership.headers(ING))
+    bank, operator = audit_entries(database, "indicator.changes_read")  # not the empty poll
+    assert bank.actor == f"key:{partnership.key(ING).split('_')[1]}"
+    assert (bank.details["count"], bank.details["raw_values"]) == (2, 2)
+    assert (operator.details["count"], operator.details["raw_values"]) == (2, 0)
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [({"since": -1}, "since"), ({"limit": 0}, "limit"), ({"limit": 1001}, "limit")],

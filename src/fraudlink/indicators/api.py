@@ -191,10 +191,21 @@ def indicator_changes(
 ) -> Changes:
     """New and changed indicators after a cursor, oldest change first: poll to follow."""
     changed = service.changes_since(session, since=since, limit=limit)
-    return Changes(
-        indicators=_views(session, principal, changed, settings),
-        next_since=changed[-1].change if changed else since,
-    )
+    views = _views(session, principal, changed, settings)
+    next_since = changed[-1].change if changed else since
+    if views:  # an empty poll discloses nothing; auditing it would flood the log
+        audit_service.record(
+            session,
+            actor=principal.actor,
+            action="indicator.changes_read",
+            details={
+                "since": since,
+                "next_since": next_since,
+                "count": len(views),
+                "raw_values": sum(view.value is not None for view in views),
+            },
+        )
+    return Changes(indicators=views, next_since=next_since)
 
 
 @router.post(
