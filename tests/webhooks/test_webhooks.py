@@ -12,7 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook as Verifier
 from standardwebhooks.webhooks import WebhookVerificationError
+from typer.testing import CliRunner
 
+from fraudlink.cli import app as cli_app
 from fraudlink.database import Database, utcnow
 from fraudlink.settings import Settings
 from fraudlink.webhooks import delivery, service
@@ -30,6 +32,8 @@ from tests.indicators.exchange import (
 )
 from tests.reports.partnership import ING, KPN, MOLLIE, RESEARCH, Partnership, client_with
 from tests.webhooks.receiver import Receiver, running_receiver
+
+runner = CliRunner()
 
 
 def subscribe(
@@ -453,3 +457,22 @@ def test_the_server_delivers_by_itself(
         file_report(client, partnership, ibans=[FRAUD_IBAN])
         messages = receiver.wait_for(1)
     assert messages[0].tokens == [token_of(partnership.database, FRAUD_IBAN)]
+
+
+def test_an_operator_delivers_and_lists_from_the_command_line(
+    client: TestClient, partnership: Partnership, receiver: Receiver
+) -> None:
+    subscribe(client, partnership, receiver.url)
+    with running_receiver() as failing:
+        failing.fail_next(1)
+        subscribe(client, partnership, failing.url, by=KPN)
+        file_report(client, partnership, ibans=[FRAUD_IBAN])
+        english = {"LANG": "en_GB.UTF-8"}
+        delivered = runner.invoke(cli_app, ["webhooks", "deliver"], env=english)
+    assert delivered.exit_code == 0, delivered.output
+    assert delivered.stdout.strip() == "Messages delivered: 1 (indicators: 1); failed: 1."
+    assert len(receiver.messages) == 1
+    listed = runner.invoke(cli_app, ["webhooks", "list", "--failing"], env=english)
+    assert listed.exit_code == 0, listed.output
+    assert KPN in listed.stdout
+    assert ING not in listed.stdout

@@ -60,7 +60,8 @@ def signature(message_id: str, timestamp: int, body: bytes, secrets_: Sequence[s
 
 
 def envelope(event: str, data: dict[str, Any]) -> bytes:
-    document = {"type": event, "timestamp": utcnow().isoformat(), "data": data}
+    sent = utcnow().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    document = {"type": event, "timestamp": sent, "data": data}
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
 
 
