@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -170,3 +175,42 @@ def test_db_upgrade_builds_a_new_database(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert (code, out.strip()) == (0, "The database is up to date.")
     code, out, _ = fraudlink("partners", "list", "--json")
     assert (code, json.loads(out)) == (0, [])
+
+
+def test_the_server_log_keeps_no_looked_up_values(
+    settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    """A real ``fraudlink serve``: its access log names the path, never the query string."""
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [Path(sys.executable).parent / "fraudlink", "serve", "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            answer = _get_when_up(f"http://127.0.0.1:{port}/v1/check?value=NL91ABNA0417164300")
+            assert answer.status_code == 200
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    written = log.read_text()
+    assert '"GET /v1/check?… HTTP/1.1" 200' in written
+    assert "NL91ABNA0417164300" not in written
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _get_when_up(url: str) -> httpx2.Response:
+    for _ in range(200):
+        try:
+            return httpx2.get(url, timeout=2)
+        except httpx2.TransportError:
+            time.sleep(0.05)
+    raise AssertionError(f"the server never answered {url}")

@@ -31,12 +31,13 @@ from fraudlink.partners import api as partners_api
 from fraudlink.reports import api as reports_api
 from fraudlink.reports import pages as reports_pages
 from fraudlink.settings import Settings
-from fraudlink.web import health, problems
+from fraudlink.web import access_log, health, problems
 from fraudlink.web import pages as web_pages
 from fraudlink.web.ratelimit import Limits, create_rate_limiter, parse_networks
 from fraudlink.web.security import SecurityHeadersMiddleware
 from fraudlink.web.templating import STATIC_DIR
 from fraudlink.webhooks import api as webhooks_api
+from fraudlink.webhooks import pages as webhooks_pages
 from fraudlink.webhooks.delivery import deliver_forever
 
 PAGE_SESSION_MAX_AGE = 8 * 3600  # a working day; then staff sign in again
@@ -116,7 +117,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_pages.router,
         advice_pages.router,
         indicators_pages.router,
+        webhooks_pages.router,
     ):
         app.include_router(router)
     logging.getLogger("fraudlink").setLevel(settings.log_level)
+    access_log.install()
     return app
