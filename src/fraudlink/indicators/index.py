@@ -26,7 +26,7 @@ from fraudlink.database import Database
 from fraudlink.i18n import LOCAL_TIME_ZONE
 from fraudlink.identifiers import IdentifierKind
 from fraudlink.indicators import service
-from fraudlink.indicators.models import IndicatorReport
+from fraudlink.indicators.models import Indicator, IndicatorReport
 from fraudlink.indicators.vocabulary import IndicatorStatus
 from fraudlink.reports.vocabulary import FraudType
 
@@ -167,17 +167,20 @@ class IndicatorIndex:
                     break
                 self._overlay.update((token, entry) for token, entry, _ in changed)
                 self.cursor = changed[-1][2]
-                if len(self._overlay) >= REBUILD_AT:  # a long catch-up stays small in memory
+                # A long catch-up stays small in memory; merging only when the overlay is as big
+                # as the arrays keeps a cold start of n indicators at O(n log n).
+                if len(self._overlay) >= max(REBUILD_AT, len(self._tokens)):
                     self._merge()
 
     def _merge(self) -> None:
         """Fold the overlay into the sorted arrays (called with the lock held)."""
+        changed = np.array(list(self._overlay), dtype=TOKEN)
         keep = np.ones(len(self._tokens), dtype=bool)
-        for token in self._overlay:
-            position = self._position(token)
-            if position is not None:
-                keep[position] = False
-        tokens = np.concatenate([self._tokens[keep], np.array(list(self._overlay), dtype=TOKEN)])
+        if len(self._tokens):
+            positions = np.minimum(np.searchsorted(self._tokens, changed), len(self._tokens) - 1)
+            replaced = positions[self._tokens[positions] == changed]
+            keep[replaced] = False
+        tokens = np.concatenate([self._tokens[keep], changed])
         rows = np.concatenate(
             [
                 self._rows[keep],
@@ -192,7 +195,24 @@ def _changed_entries(
     session: Session, *, since: int, policy: service.Policy
 ) -> list[tuple[bytes, Entry, int]]:
     """The next page of the change feed as (token, entry, change), oldest change first."""
-    changed = service.changes_since(session, since=since, limit=CATCH_UP_PAGE)
+    # Columns, not ORM objects: a worker's cold start reads every indicator this way.
+    changed = session.execute(
+        select(
+            Indicator.id,
+            Indicator.token,
+            Indicator.kind,
+            Indicator.status,
+            Indicator.capped,
+            Indicator.confidence,
+            Indicator.report_count,
+            Indicator.confirmed_count,
+            Indicator.last_seen,
+            Indicator.change,
+        )
+        .where(Indicator.change > since)
+        .order_by(Indicator.change)
+        .limit(CATCH_UP_PAGE)
+    ).all()
     recent = _recent_reports(session, [indicator.id for indicator in changed])
     return [
         (

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 import yaml
 from sqlalchemy import bindparam, func, insert, select, update
@@ -412,7 +412,20 @@ def confidence(tally: _Tally, *, now: datetime) -> float:
     return round(float((1 - doubt) * fading * 0.5**tally.false_positives), 4)
 
 
-def meets_standard(indicator: Indicator, policy: Policy) -> bool:
+class Evidence(Protocol):
+    """What the standard of proof looks at: an indicator, or a row of its columns."""
+
+    @property
+    def status(self) -> IndicatorStatus: ...
+    @property
+    def capped(self) -> bool: ...
+    @property
+    def report_count(self) -> int: ...
+    @property
+    def confirmed_count(self) -> int: ...
+
+
+def meets_standard(indicator: Evidence, policy: Policy) -> bool:
     """Whether the indicator may be shared as fraud (see the module docstring)."""
     return (
         indicator.status is IndicatorStatus.ACTIVE
