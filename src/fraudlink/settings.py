@@ -111,6 +111,11 @@ class Settings(BaseSettings):
         description="Accept webhook addresses over plain http, for a receiver on the same "
         "machine while testing. Otherwise only https.",
     )
+    webhook_allow_private_networks: bool = Field(
+        default=False,
+        description="Deliver webhooks to this machine and private networks (10.0.0.0/8, "
+        "127.0.0.1, ...), e.g. over a VPN with a partner. Otherwise public addresses only.",
+    )
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -28,7 +28,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def app(settings: Settings) -> FastAPI:
     """The app under test, accepting the receiver's plain-http address on loopback."""
-    return create_app(settings.model_copy(update={"webhook_allow_http": True}))
+    return create_app(
+        settings.model_copy(
+            update={"webhook_allow_http": True, "webhook_allow_private_networks": True}
+        )
+    )
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def client(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    """The app, accepting plain-http receivers (the test receiver runs on loopback)."""
-    with client_with(monkeypatch, webhook_allow_http="true") as client:
+    """The app, accepting plain-http receivers on this machine (where the test receiver runs)."""
+    with client_with(
+        monkeypatch, webhook_allow_http="true", webhook_allow_private_networks="true"
+    ) as client:
         yield client

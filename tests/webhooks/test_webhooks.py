@@ -377,6 +377,59 @@ def test_plain_http_is_refused_unless_the_operator_allows_it(
     assert "https://" in response.json()["errors"][0]["message"]
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://10.1.2.3/hook",
+        "https://[::1]/hook",
+        "https://[::ffff:192.168.1.1]/hook",
+        "https://169.254.169.254/latest/meta-data",
+    ],
+)
+def test_a_receiver_on_a_private_network_is_refused_unless_the_operator_allows_it(
+    settings: Settings, partnership: Partnership, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    with client_with(monkeypatch, webhook_allow_http="true") as strict:
+        response = strict.post(
+            "/v1/webhooks",
+            json={"url": url},
+            headers={**partnership.headers(ING), "Accept-Language": "en"},
+        )
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["errors"]
+    assert error["field"] == "url"
+    assert "private network" in error["message"]
+
+
+def test_a_name_that_resolves_to_a_private_address_gets_nothing(
+    settings: Settings,
+    partnership: Partnership,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Names are checked when a message goes out: the name may point elsewhere by then."""
+    with client_with(monkeypatch, webhook_allow_http="true") as strict:
+        created = subscribe(strict, partnership, "https://hooks.bank.example/fraudlink")
+        # No DNS here: the name resolves to the platform's own network, as a rebound name would.
+        monkeypatch.setattr(
+            delivery.socket,
+            "getaddrinfo",
+            lambda *_args, **_kwargs: [(2, 1, 6, "", ("10.0.0.7", 443))],
+        )
+        file_report(strict, partnership, ibans=[FRAUD_IBAN])
+        assert deliver(database).failed == 1
+        tested = strict.post(
+            f"/v1/webhooks/{created['id']}/test",
+            headers={**partnership.headers(ING), "Accept-Language": "en"},
+        ).json()
+        logged = attempts(strict, partnership, created["id"])
+    assert (tested["succeeded"], tested["error"], tested["status_code"]) == (False, "address", None)
+    assert "private network" in tested["error_message"]
+    assert logged[1]["error"] == "address"
+
+
 def test_a_partner_sees_and_manages_only_its_own_webhooks(
     client: TestClient, partnership: Partnership, database: Database, receiver: Receiver
 ) -> None:
@@ -451,7 +504,10 @@ def test_the_server_delivers_by_itself(
     receiver: Receiver,
 ) -> None:
     with client_with(
-        monkeypatch, webhook_allow_http="true", webhook_interval_seconds="0.05"
+        monkeypatch,
+        webhook_allow_http="true",
+        webhook_allow_private_networks="true",
+        webhook_interval_seconds="0.05",
     ) as client:
         subscribe(client, partnership, receiver.url)
         file_report(client, partnership, ibans=[FRAUD_IBAN])

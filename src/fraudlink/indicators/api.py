@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -29,6 +29,7 @@ from fraudlink.indicators import check as check_service
 from fraudlink.indicators import service
 from fraudlink.indicators.bloom import BloomFilter
 from fraudlink.indicators.index import IndicatorIndex
+from fraudlink.indicators.interchange.misp import MISP_TYPE_OF
 from fraudlink.indicators.models import Dispute, Indicator
 from fraudlink.indicators.schemas import (
     LISTING_BODY_SCHEMA,
@@ -383,17 +384,6 @@ def shared_set(
         keyid=_set_key_id(kind),
         description=f"fraudlink: active {kind.value} indicators, TLP:AMBER or lower",
         generated_timestamp=int(utcnow().timestamp()),
-        misp_attribute_types=[MISP_TYPES.get(kind, "text")],
+        misp_attribute_types=[MISP_TYPE_OF[kind]],
     )
     return JSONResponse(metadata)
-
-
-# The MISP attribute type of each kind, for the PSS description.
-MISP_TYPES: Final = {
-    IdentifierKind.IBAN: "iban",
-    IdentifierKind.PHONE: "phone-number",
-    IdentifierKind.URL: "url",
-    IdentifierKind.DOMAIN: "domain",
-    IdentifierKind.EMAIL: "email-src",
-    IdentifierKind.WALLET: "btc",
-}

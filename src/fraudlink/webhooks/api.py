@@ -53,7 +53,7 @@ def create_webhook(
         kinds=body.kinds,
         since=body.since,
         cipher=FieldCipher(keys_of(session).fields),
-        allow_http=settings.webhook_allow_http,
+        receivers=service.Receivers.from_settings(settings),
     )
     view = _out(session, issued.webhook, language)
     return WebhookCreated(**view.model_dump(), secret=issued.secret)
@@ -92,7 +92,7 @@ def update_webhook(
         url=body.url,
         kinds=body.kinds,
         active=body.active,
-        allow_http=settings.webhook_allow_http,
+        receivers=service.Receivers.from_settings(settings),
     )
     return _out(session, webhook, language)
 
@@ -117,15 +117,17 @@ def rotate_secret(webhook_id: int, principal: Reader, session: SessionDep) -> We
 
 @router.post("/{webhook_id}/test", responses=ONE_WEBHOOK)
 def test_webhook(
-    webhook_id: int, principal: Reader, session: SessionDep, language: LanguageDep
+    webhook_id: int,
+    principal: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    language: LanguageDep,
 ) -> DeliveryOut:
     """Send a signed `webhook.test` message now and answer how your receiver took it."""
     webhook = service.get(session, webhook_id=webhook_id, partner_id=principal.partner_id)
-    with delivery.new_client() as http:
-        message_id, attempt = delivery.send_test(
-            http, webhook, cipher=FieldCipher(keys_of(session).fields)
-        )
-    logged = service.record_test(session, webhook, message_id=message_id, attempt=attempt)
+    logged = delivery.send_test(
+        session, webhook, receivers=service.Receivers.from_settings(settings)
+    )
     return DeliveryOut.of(logged, language=language)
 
 

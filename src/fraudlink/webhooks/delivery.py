@@ -16,11 +16,13 @@ import hmac
 import json
 import logging
 import secrets
+import socket
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import httpx2
 from sqlalchemy.orm import Session
@@ -32,8 +34,8 @@ from fraudlink.indicators import service as indicator_service
 from fraudlink.indicators.schemas import IndicatorOut
 from fraudlink.settings import Settings
 from fraudlink.webhooks import service
-from fraudlink.webhooks.models import Webhook
-from fraudlink.webhooks.service import Attempt, Batch
+from fraudlink.webhooks.models import Delivery, Webhook
+from fraudlink.webhooks.service import Attempt, Batch, Receivers
 
 TIMEOUT: Final = httpx2.Timeout(10.0)
 # A webhook with a long backlog yields to the others after this many messages in one round.
@@ -66,9 +68,19 @@ def envelope(event: str, data: dict[str, Any]) -> bytes:
 
 
 def post(
-    client: httpx2.Client, url: str, *, message_id: str, body: bytes, secrets_: Sequence[str]
+    client: httpx2.Client,
+    url: str,
+    *,
+    message_id: str,
+    body: bytes,
+    secrets_: Sequence[str],
+    receivers: Receivers,
 ) -> Attempt:
     """POST one message; any 2xx answer is acceptance, anything else a failure to retry."""
+    started = time.perf_counter()
+    refusal = _refused_address(url, receivers)
+    if refusal:
+        return Attempt(succeeded=False, duration_ms=_since(started), error=refusal)
     timestamp = int(time.time())
     headers = {
         "content-type": "application/json",
@@ -77,7 +89,6 @@ def post(
         "webhook-timestamp": str(timestamp),
         "webhook-signature": signature(message_id, timestamp, body, secrets_),
     }
-    started = time.perf_counter()
     try:
         with client.stream("POST", url, content=body, headers=headers) as response:
             excerpt = b""
@@ -97,6 +108,22 @@ def post(
         error=None if succeeded else "status",
         response_excerpt=excerpt[:EXCERPT_BYTES].decode(errors="replace") or None,
     )
+
+
+def _refused_address(url: str, receivers: Receivers) -> str | None:
+    """``address`` when the receiver's name leads to a private network, as the operator forbids.
+
+    The name is resolved again when the connection is made; a name that changes its address in
+    between (DNS rebinding) is the remaining gap, narrow since the lookup is moments earlier.
+    """
+    parts = urlsplit(url)
+    try:
+        found = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return "connection"
+    if all(receivers.allows_address(str(entry[4][0])) for entry in found):
+        return None
+    return "address"
 
 
 def _since(started: float) -> int:
@@ -132,10 +159,19 @@ def deliver_due(
     if not claimed:
         return outcome
     policy = indicator_service.Policy.from_settings(settings)
+    receivers = Receivers.from_settings(settings)
     with client or new_client() as http:
         for webhook_id in claimed:
             try:
-                _deliver_one(database, http, webhook_id, policy=policy, now=now, outcome=outcome)
+                _deliver_one(
+                    database,
+                    http,
+                    webhook_id,
+                    policy=policy,
+                    receivers=receivers,
+                    now=now,
+                    outcome=outcome,
+                )
             finally:
                 with database.transaction() as session:
                     service.release(session, webhook_id=webhook_id)
@@ -148,6 +184,7 @@ def _deliver_one(
     webhook_id: int,
     *,
     policy: indicator_service.Policy,
+    receivers: Receivers,
     now: datetime,
     outcome: Round,
 ) -> None:
@@ -159,7 +196,12 @@ def _deliver_one(
                 return
             body, raw_values = _indicators_message(session, batch, policy)
         attempt = post(
-            http, batch.url, message_id=batch.message_id, body=body, secrets_=batch.secrets
+            http,
+            batch.url,
+            message_id=batch.message_id,
+            body=body,
+            secrets_=batch.secrets,
+            receivers=receivers,
         )
         with database.transaction() as session:
             service.record_attempt(session, batch, attempt, raw_values=raw_values, now=now)
@@ -183,12 +225,25 @@ def _indicators_message(
     return envelope("indicators.changed", data), sum(view.value is not None for view in views)
 
 
-def send_test(http: httpx2.Client, webhook: Webhook, *, cipher: FieldCipher) -> tuple[str, Attempt]:
-    """A ``webhook.test`` message, so a partner can see its receiver accept our signatures."""
+def send_test(session: Session, webhook: Webhook, *, receivers: Receivers) -> Delivery:
+    """Send a ``webhook.test`` message now, so a partner sees its receiver take our signatures.
+
+    The POST happens inside the caller's transaction, which has written nothing yet.
+    """
     message_id = f"wh{webhook.id}-test-{secrets.token_hex(6)}"
     body = envelope("webhook.test", {"webhook_id": webhook.id})
+    cipher = FieldCipher(keys_of(session).fields)
     secrets_ = service.signing_secrets(webhook, cipher=cipher, now=utcnow())
-    return message_id, post(http, webhook.url, message_id=message_id, body=body, secrets_=secrets_)
+    with new_client() as http:
+        attempt = post(
+            http,
+            webhook.url,
+            message_id=message_id,
+            body=body,
+            secrets_=secrets_,
+            receivers=receivers,
+        )
+    return service.record_test(session, webhook, message_id=message_id, attempt=attempt)
 
 
 def prune(database: Database) -> int:

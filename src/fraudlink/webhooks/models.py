@@ -75,5 +75,5 @@ class Delivery(Base):
     duration_ms: Mapped[int]
     succeeded: Mapped[bool]
     status_code: Mapped[int | None]
-    error: Mapped[str | None] = mapped_column(String(32))  # a code: timeout, connection, status
+    error: Mapped[str | None] = mapped_column(String(32))  # timeout, connection, status, address
     response_excerpt: Mapped[str | None] = mapped_column(String(500))

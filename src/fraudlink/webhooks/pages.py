@@ -129,7 +129,7 @@ def create_webhook(
             kinds=kinds or [],
             since=0 if everything else None,  # 0: every indicator the key may see
             cipher=_cipher(session),
-            allow_http=settings.webhook_allow_http,
+            receivers=service.Receivers.from_settings(settings),
         )
     except DomainError as error:
         session.rollback()
@@ -176,19 +176,21 @@ def switch_webhook(
         webhook,
         principal=principal,
         active=active,
-        allow_http=settings.webhook_allow_http,
+        receivers=service.Receivers.from_settings(settings),
     )
     switched = "on" if active else "off"
     return RedirectResponse(f"/account/webhooks/{webhook_id}?switched={switched}", status_code=303)
 
 
 @router.post("/account/webhooks/{webhook_id}/test", dependencies=[CsrfDep])
-def test_webhook(webhook_id: int, session: SessionDep, principal: Reader) -> RedirectResponse:
+def test_webhook(
+    webhook_id: int, session: SessionDep, principal: Reader, settings: SettingsDep
+) -> RedirectResponse:
     """Send a test message now; the page it leads to shows the attempt, so a reload resends none."""
     webhook = service.get(session, webhook_id=webhook_id, partner_id=principal.partner_id)
-    with delivery.new_client() as http:
-        message_id, attempt = delivery.send_test(http, webhook, cipher=_cipher(session))
-    logged = service.record_test(session, webhook, message_id=message_id, attempt=attempt)
+    logged = delivery.send_test(
+        session, webhook, receivers=service.Receivers.from_settings(settings)
+    )
     return RedirectResponse(f"/account/webhooks/{webhook_id}?tested={logged.id}", status_code=303)
 
 

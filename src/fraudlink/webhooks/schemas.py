@@ -110,7 +110,7 @@ class DeliveryOut(BaseModel):
     duration_ms: int
     succeeded: bool
     status_code: int | None = Field(description="Your receiver's HTTP status, if it answered.")
-    error: str | None = Field(description="timeout, connection or status")
+    error: str | None = Field(description="timeout, connection, status or address")
     error_message: str | None
     response_excerpt: str | None = Field(description="The start of your receiver's answer.")
 

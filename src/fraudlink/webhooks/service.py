@@ -14,6 +14,7 @@ rights of the key that last switched the webhook on, never more.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from fraudlink.errors import Conflict, InvalidInput, NotFound
 from fraudlink.identifiers import IdentifierKind
 from fraudlink.indicators import service as indicator_service
 from fraudlink.indicators.models import Indicator
+from fraudlink.settings import Settings
 from fraudlink.webhooks.models import Delivery, DisabledReason, Webhook, WebhookState
 
 BATCH_SIZE: Final = 200
@@ -79,7 +81,7 @@ class Batch:
 
 @dataclass(frozen=True)
 class Attempt:
-    """How one POST went. ``error`` is a code: timeout, connection or status."""
+    """How one POST went. ``error`` is a code: timeout, connection, status or address."""
 
     succeeded: bool
     duration_ms: int
@@ -88,19 +90,52 @@ class Attempt:
     response_excerpt: str | None = None
 
 
-def check_url(url: str, *, allow_http: bool) -> str:
-    """A receiver's address: https (or http where the operator allows it) with a host name."""
-    url = url.strip()
-    parts = urlsplit(url)
-    schemes = {"https", "http"} if allow_http else {"https"}
-    if len(url) > MAX_URL_LENGTH:
-        raise InvalidInput("webhooks.url_too_long", field="url", limit=MAX_URL_LENGTH)
-    if parts.scheme not in schemes or not parts.hostname:
-        key = "webhooks.url_invalid_http" if allow_http else "webhooks.url_invalid"
-        raise InvalidInput(key, field="url")
-    if parts.username or parts.password:
-        raise InvalidInput("webhooks.url_credentials", field="url")
-    return url
+@dataclass(frozen=True)
+class Receivers:
+    """Where the operator lets webhooks go.
+
+    By default only https to public addresses: a partner must not make the platform post to,
+    and read answers from, services on the platform's own machine or network.
+    """
+
+    allow_http: bool = False
+    allow_private_networks: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Receivers:
+        return cls(settings.webhook_allow_http, settings.webhook_allow_private_networks)
+
+    def allows_address(self, address: str) -> bool:
+        """Whether a receiver may be at this IP address."""
+        parsed = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone
+        if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped:
+            parsed = parsed.ipv4_mapped
+        return self.allow_private_networks or parsed.is_global
+
+    def check_url(self, url: str) -> str:
+        """A receiver's address: https (or http where allowed) with a host name."""
+        url = url.strip()
+        parts = urlsplit(url)
+        schemes = {"https", "http"} if self.allow_http else {"https"}
+        if len(url) > MAX_URL_LENGTH:
+            raise InvalidInput("webhooks.url_too_long", field="url", limit=MAX_URL_LENGTH)
+        if parts.scheme not in schemes or not parts.hostname:
+            key = "webhooks.url_invalid_http" if self.allow_http else "webhooks.url_invalid"
+            raise InvalidInput(key, field="url")
+        if parts.username or parts.password:
+            raise InvalidInput("webhooks.url_credentials", field="url")
+        if not self._allows_host(parts.hostname):
+            raise InvalidInput("webhooks.url_private", field="url")
+        return url
+
+    def _allows_host(self, host: str) -> bool:
+        """Names are checked once they resolve, when a message is sent; literal addresses now."""
+        if host == "localhost" or host.endswith(".localhost"):
+            return self.allow_private_networks
+        try:
+            return self.allows_address(host)
+        except ValueError:  # a name, not an address
+            return True
 
 
 def _kinds(kinds: Iterable[IdentifierKind]) -> list[str]:
@@ -125,10 +160,10 @@ def create(
     kinds: Iterable[IdentifierKind],
     since: int | None,
     cipher: FieldCipher,
-    allow_http: bool,
+    receivers: Receivers,
 ) -> IssuedSecret:
     """Subscribe; the first message holds the changes after ``since`` (default: from now on)."""
-    url = check_url(url, allow_http=allow_http)
+    url = receivers.check_url(url)
     latest = indicator_service.latest_change(session)
     if since is not None and since > latest:
         raise InvalidInput("webhooks.since_ahead", field="since", latest=latest)
@@ -190,12 +225,12 @@ def update_webhook(
     url: str | None = None,
     kinds: Iterable[IdentifierKind] | None = None,
     active: bool | None = None,
-    allow_http: bool,
+    receivers: Receivers,
 ) -> Webhook:
     """Change the address or kinds, or switch off and on; switching on binds it to this key."""
     changed: dict[str, Any] = {}
     if url is not None:
-        webhook.url = check_url(url, allow_http=allow_http)
+        webhook.url = receivers.check_url(url)
         changed["host"] = urlsplit(webhook.url).hostname
     if kinds is not None:
         webhook.kinds = changed["kinds"] = _kinds(kinds)
