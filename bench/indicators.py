@@ -28,7 +28,7 @@ import httpx2
 import numpy as np
 from sqlalchemy import insert
 
-from fraudlink.database import table_of, utcnow
+from fraudlink.database import Database, table_of, utcnow
 from fraudlink.indicators import service
 from fraudlink.indicators.index import ROW, TOKEN, IndicatorIndex
 from fraudlink.indicators.models import ChangeCounter, Indicator
@@ -82,20 +82,15 @@ def in_process(size: int) -> None:
     )
 
 
-def from_database(directory: Path) -> None:
-    directory.mkdir()
-    settings = Settings(data_dir=directory)
-    upgrade(settings.resolved_database_url)
-    from fraudlink.console import open_database  # noqa: PLC0415 - after the data dir exists
-
-    database = open_database(settings)
+def store_indicators(database: Database, count: int, *, with_values: bool) -> None:
+    """``count`` active IBAN indicators at change positions 1 to ``count``."""
     now = utcnow()
     random = Random(7)
     rows = [
         {
             "kind": "iban",
             "token": random.randbytes(32).hex(),
-            "value": None,
+            "value": f"NL{number % 100:02d}BENCH{number:010d}" if with_values else None,
             "status": IndicatorStatus.ACTIVE,
             "tlp": Tlp.AMBER,
             "first_seen": now - timedelta(days=number % 700),
@@ -109,13 +104,22 @@ def from_database(directory: Path) -> None:
             "change": number + 1,
             "cleared_at": None,
         }
-        for number in range(DB_INDICATORS)
+        for number in range(count)
     ]
     with database.transaction() as session:
-        for start in range(0, DB_INDICATORS, 50_000):
+        for start in range(0, count, 50_000):
             session.execute(insert(table_of(Indicator)), rows[start : start + 50_000])
-        session.add(ChangeCounter(id=1, last_change=DB_INDICATORS))
-    del rows
+        session.add(ChangeCounter(id=1, last_change=count))
+
+
+def from_database(directory: Path) -> None:
+    directory.mkdir()
+    settings = Settings(data_dir=directory)
+    upgrade(settings.resolved_database_url)
+    from fraudlink.console import open_database  # noqa: PLC0415 - after the data dir exists
+
+    database = open_database(settings)
+    store_indicators(database, DB_INDICATORS, with_values=False)
     index = IndicatorIndex(POLICY)
     started = time.perf_counter()
     index.catch_up(database)

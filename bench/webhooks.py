@@ -20,26 +20,23 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from random import Random
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from fraudlink.access import service as access_service
 from fraudlink.access.models import ApiKey
 from fraudlink.audit.service import Actor
 from fraudlink.console import open_database
 from fraudlink.crypto import FieldCipher
-from fraudlink.database import Database, keys_of, table_of, utcnow
+from fraudlink.database import Database, keys_of
 from fraudlink.demo import service as demo_service
-from fraudlink.indicators.models import ChangeCounter, Indicator
-from fraudlink.indicators.vocabulary import IndicatorStatus, Tlp
 from fraudlink.migrations import upgrade
 from fraudlink.partners.models import Partner, PartnerType
 from fraudlink.settings import Settings
 from fraudlink.webhooks import delivery, service
+from indicators import store_indicators
 from reports import _free_port
 
 IDLE_ROUNDS = 200
@@ -65,36 +62,14 @@ def receive(port: int) -> None:
 
 
 def installation(directory: Path, indicators: int) -> tuple[Settings, Database]:
-    settings = Settings(data_dir=directory, webhook_allow_http=True)
+    settings = Settings(
+        data_dir=directory, webhook_allow_http=True, webhook_allow_private_networks=True
+    )
     upgrade(settings.resolved_database_url)
     database = open_database(settings)
     with database.transaction() as session:
         demo_service.load(session, actor=Actor(name="cli:bench"))
-    now = utcnow()
-    random = Random(11)
-    rows = [
-        {
-            "kind": "iban",
-            "token": random.randbytes(32).hex(),
-            "value": f"NL{number:02d}BENCH{number:010d}",
-            "status": IndicatorStatus.ACTIVE,
-            "tlp": Tlp.AMBER,
-            "first_seen": now - timedelta(days=number % 300),
-            "last_seen": now - timedelta(days=number % 30),
-            "report_count": 1 + number % 4,
-            "partner_count": 1,
-            "confirmed_count": 0,
-            "fraud_types": ["purchase"],
-            "confidence": 0.5,
-            "capped": False,
-            "change": number + 1,
-            "cleared_at": None,
-        }
-        for number in range(indicators)
-    ]
-    with database.transaction() as session:
-        session.execute(insert(table_of(Indicator)), rows)
-        session.add(ChangeCounter(id=1, last_change=indicators))
+    store_indicators(database, indicators, with_values=True)
     return settings, database
 
 
@@ -118,7 +93,7 @@ def subscribe(database: Database, url: str, count: int) -> None:
                 kinds=[],
                 since=0,
                 cipher=cipher,
-                allow_http=True,
+                receivers=service.Receivers(allow_http=True, allow_private_networks=True),
             )
 
 

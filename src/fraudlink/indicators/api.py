@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from fraudlink.access.dependencies import require
 from fraudlink.access.permissions import Permission
@@ -20,6 +21,7 @@ from fraudlink.database import keys_of, utcnow
 from fraudlink.errors import InvalidInput, NotFound
 from fraudlink.identifiers import (
     MAX_INPUT_LENGTH,
+    Identifier,
     IdentifierKind,
     InvalidIdentifier,
     Pseudonymiser,
@@ -253,9 +255,23 @@ def open_dispute(
         identifier = parse(body.value)
     except InvalidIdentifier as error:
         raise InvalidInput(f"identifiers.{error.code}", field="value", **error.params) from None
+    dispute = file_dispute(request, session, settings, body, identifier)
+    return DisputeOut(
+        id=dispute.id, status=dispute.status, opened_at=dispute.opened_at, decided_at=None
+    )
+
+
+def file_dispute(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    body: DisputeIn,
+    identifier: Identifier,
+) -> Dispute:
+    """Open a holder's dispute (for the API and the page), within the public budget."""
     token = request.app.state.pseudonymiser.token(identifier)
     ratelimit.enforce(request, token)  # a public write: the same budget as the check
-    dispute = service.open_dispute(
+    return service.open_dispute(
         session,
         token=token,
         statement=body.statement,
@@ -263,9 +279,6 @@ def open_dispute(
         cipher=FieldCipher(keys_of(session).fields),
         actor=PUBLIC,
         policy=service.Policy.from_settings(settings),
-    )
-    return DisputeOut(
-        id=dispute.id, status=dispute.status, opened_at=dispute.opened_at, decided_at=None
     )
 
 

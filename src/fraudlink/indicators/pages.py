@@ -11,16 +11,12 @@ from pydantic import ValidationError
 from fraudlink.access.dependencies import require_page
 from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
-from fraudlink.audit.service import PUBLIC
-from fraudlink.crypto import FieldCipher
-from fraudlink.database import keys_of
 from fraudlink.errors import InvalidInput, NotFound
 from fraudlink.i18n import translate
 from fraudlink.identifiers import InvalidIdentifier, parse
 from fraudlink.indicators import service
-from fraudlink.indicators.api import for_review, run_check
+from fraudlink.indicators.api import file_dispute, for_review, run_check
 from fraudlink.indicators.schemas import DisputeIn
-from fraudlink.web import ratelimit
 from fraudlink.web.dependencies import (
     CsrfDep,
     DatabaseDep,
@@ -73,17 +69,7 @@ async def dispute(
             }
         )
         identifier = parse(body.value)
-        token = request.app.state.pseudonymiser.token(identifier)
-        ratelimit.enforce(request, token)
-        service.open_dispute(
-            session,
-            token=token,
-            statement=body.statement,
-            contact=body.contact,
-            cipher=FieldCipher(keys_of(session).fields),
-            actor=PUBLIC,
-            policy=service.Policy.from_settings(settings),
-        )
+        file_dispute(request, session, settings, body, identifier)
     except ValidationError as invalid:
         errors = {
             error["field"]: error["message"]

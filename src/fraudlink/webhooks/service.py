@@ -386,22 +386,16 @@ def record_attempt(
     webhook = session.get(Webhook, batch.webhook_id)
     if webhook is None:  # deleted while the message was on its way
         return
-    session.add(
-        Delivery(
-            webhook_id=webhook.id,
-            message_id=batch.message_id,
-            event="indicators.changed",
-            attempt=batch.attempt,
-            first_change=batch.indicators[0].change,
-            last_change=batch.until,
-            indicator_count=len(batch.indicators),
-            attempted_at=now,
-            duration_ms=attempt.duration_ms,
-            succeeded=attempt.succeeded,
-            status_code=attempt.status_code,
-            error=attempt.error,
-            response_excerpt=attempt.response_excerpt,
-        )
+    _log(
+        session,
+        webhook,
+        attempt,
+        message_id=batch.message_id,
+        event="indicators.changed",
+        number=batch.attempt,
+        now=now,
+        changes=(batch.indicators[0].change, batch.until),
+        indicator_count=len(batch.indicators),
     )
     if attempt.succeeded:
         if webhook.pending_until == batch.until:
@@ -430,12 +424,35 @@ def record_test(
 ) -> Delivery:
     """Log a test message; one that arrives lets a waiting webhook try again at once."""
     now = utcnow()
+    logged = _log(
+        session, webhook, attempt, message_id=message_id, event="webhook.test", number=1, now=now
+    )
+    if attempt.succeeded and webhook.state is WebhookState.ACTIVE:
+        webhook.next_attempt_at = min(webhook.next_attempt_at, now)
+    session.flush()
+    return logged
+
+
+def _log(
+    session: Session,
+    webhook: Webhook,
+    attempt: Attempt,
+    *,
+    message_id: str,
+    event: str,
+    number: int,
+    now: datetime,
+    changes: tuple[int, int] | None = None,
+    indicator_count: int = 0,
+) -> Delivery:
     logged = Delivery(
         webhook_id=webhook.id,
         message_id=message_id,
-        event="webhook.test",
-        attempt=1,
-        indicator_count=0,
+        event=event,
+        attempt=number,
+        first_change=changes[0] if changes else None,
+        last_change=changes[1] if changes else None,
+        indicator_count=indicator_count,
         attempted_at=now,
         duration_ms=attempt.duration_ms,
         succeeded=attempt.succeeded,
@@ -444,9 +461,6 @@ def record_test(
         response_excerpt=attempt.response_excerpt,
     )
     session.add(logged)
-    if attempt.succeeded and webhook.state is WebhookState.ACTIVE:
-        webhook.next_attempt_at = min(webhook.next_attempt_at, now)
-    session.flush()
     return logged
 
 
