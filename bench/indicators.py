@@ -48,7 +48,8 @@ def resident_bytes() -> int:
 
 
 def synthetic(size: int, random: Random) -> tuple[np.ndarray, np.ndarray]:
-    tokens = np.frombuffer(random.randbytes(32 * size), dtype=TOKEN)
+    generator = np.random.default_rng(random.getrandbits(64))
+    tokens = np.frombuffer(generator.bytes(32 * size), dtype=TOKEN)
     rows = np.zeros(size, dtype=ROW)
     rows["status"] = 0
     rows["flags"] = 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, Final, NamedTuple
 
 import numpy as np
@@ -77,6 +78,7 @@ def _day(moment: datetime) -> int:
     return (moment.astimezone(LOCAL_TIME_ZONE).date() - EPOCH).days
 
 
+@lru_cache(maxsize=4096)  # a few hundred distinct days are ever in play: lookups reuse them
 def _moment(day: int) -> datetime:
     """Midnight in the Netherlands at the start of that day."""
     return datetime.combine(EPOCH + timedelta(days=int(day)), time(), LOCAL_TIME_ZONE)
@@ -146,7 +148,7 @@ class IndicatorIndex:
 
     def _position(self, key: bytes) -> int | None:
         tokens = self._tokens
-        position = int(np.searchsorted(tokens, key))
+        position = int(tokens.searchsorted(key))  # the method: numpy's wrapper costs a third
         return position if position < len(tokens) and tokens[position] == key else None
 
     def load(self, tokens: np.ndarray, rows: np.ndarray) -> None:
