@@ -3,6 +3,7 @@ takes them, and never more than the partner's key could read through the change 
 
 from __future__ import annotations
 
+import socket
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -414,7 +415,7 @@ def test_a_name_that_resolves_to_a_private_address_gets_nothing(
         created = subscribe(strict, partnership, "https://hooks.bank.example/fraudlink")
         # No DNS here: the name resolves to the platform's own network, as a rebound name would.
         monkeypatch.setattr(
-            delivery.socket,
+            socket,
             "getaddrinfo",
             lambda *_args, **_kwargs: [(2, 1, 6, "", ("10.0.0.7", 443))],
         )
