@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -13,6 +14,8 @@ from fastapi.testclient import TestClient
 from fraudlink.i18n import LOCAL_TIME_ZONE
 from fraudlink.indicators import index as index_module
 from fraudlink.indicators.index import IndicatorIndex
+from fraudlink.indicators.service import Policy
+from fraudlink.indicators.vocabulary import IndicatorStatus
 from fraudlink.settings import Settings
 from tests.indicators.exchange import (
     FRAUD_DOMAIN,
@@ -163,3 +166,26 @@ def test_a_merged_entry_lists_its_fraud_types_in_the_same_order(
     monkeypatch.setattr(index_module, "REBUILD_AT", 1)
     after = check(second, FRAUD_IBAN)
     assert (after["fraud_types"], after["advice"]) == (before["fraud_types"], before["advice"])
+
+
+@pytest.mark.parametrize("last_byte", [0, 1, 255])
+def test_a_token_ending_in_a_nul_byte_is_found_in_the_arrays(last_byte: int) -> None:
+    # One token in 256 ends in a NUL byte, which numpy drops when it hands an element back.
+    token = bytes(range(31)) + bytes([last_byte])
+    others = [bytes([number]) * 32 for number in (7, 200)]
+    entry = index_module.Entry(
+        kind="iban",
+        status=IndicatorStatus.ACTIVE,
+        shared_as_fraud=True,
+        capped=False,
+        confidence=0.5,
+        recent_reports=(),
+        last_seen=datetime(2026, 11, 1, tzinfo=LOCAL_TIME_ZONE),
+    )
+    index = IndicatorIndex(Policy(min_reports=2, correlation_cap=50))
+    index.load(
+        np.array([*others, token], dtype=index_module.TOKEN),
+        np.array([index_module.pack(entry)] * 3, dtype=index_module.ROW),
+    )
+    assert index.lookup(token.hex()) == entry
+    assert index.lookup((bytes(31) + bytes([last_byte])).hex()) is None

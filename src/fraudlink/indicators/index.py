@@ -149,7 +149,9 @@ class IndicatorIndex:
     def _position(self, key: bytes) -> int | None:
         tokens = self._tokens
         position = int(tokens.searchsorted(key))  # the method: numpy's wrapper costs a third
-        return position if position < len(tokens) and tokens[position] == key else None
+        # numpy hands a fixed-width bytes element back without its trailing NUL bytes.
+        found = position < len(tokens) and tokens[position] == key.rstrip(b"\0")
+        return position if found else None
 
     def load(self, tokens: np.ndarray, rows: np.ndarray) -> None:
         """Replace the index with these parallel arrays (TOKEN and ROW), in any order."""
