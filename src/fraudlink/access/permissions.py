@@ -26,10 +26,15 @@ class Permission(StrEnum):
     INDICATOR_READ_RAW = "indicator:read_raw"  # see indicators' raw values, not only tokens
     INDICATOR_SUBMIT = "indicator:submit"  # list indicators and report sightings
     INDICATOR_REVIEW = "indicator:review"  # decide on disputed listings
+    NUMBER_PROTECT = "number:protect"  # register the own phone numbers and SMS sender names
+    TELECOM_SCREEN = "telecom:screen"  # check calls and SMS, push call signals (operators)
+    DECISION_REQUEST = "decision:request"  # ask for payment decisions, report their outcomes
 
 
 _EVERY_PARTNER = frozenset({Permission.PARTNER_READ, Permission.KEY_MANAGE, Permission.AUDIT_READ})
-_OPERATIONAL = _EVERY_PARTNER | {
+# Any organisation that callers or texts could impersonate protects its own numbers and names.
+_IMPERSONATED = _EVERY_PARTNER | {Permission.NUMBER_PROTECT}
+_OPERATIONAL = _IMPERSONATED | {
     Permission.IDENTIFIER_PARSE,
     Permission.REPORT_READ,
     Permission.INDICATOR_READ,
@@ -38,6 +43,9 @@ _OPERATIONAL = _EVERY_PARTNER | {
 # Raw values of indicators are personal data (a mule's account number): only partners that
 # act on them (block a payment, open a case) see them; the others match by token.
 _ACTS_ON_RAW = frozenset({Permission.INDICATOR_READ_RAW})
+# Banks and payment providers ask for decisions on their own customers' payments; only there
+# may an operator's call signal be used (purpose limitation).
+_PAYMENTS = frozenset({Permission.DECISION_REQUEST})
 # Reporting points take reports from victims and may read the victim's story; banks, operators
 # and marketplaces act on the identifiers and payments only.
 _CASEWORK = _OPERATIONAL | {Permission.REPORT_READ_NARRATIVE}
@@ -45,9 +53,9 @@ _CASEWORK = _OPERATIONAL | {Permission.REPORT_READ_NARRATIVE}
 _REPORTING_POINT = _CASEWORK | {Permission.REPORT_SUBMIT, Permission.INDICATOR_REVIEW}
 
 GRANTS: Mapping[PartnerType, frozenset[Permission]] = {
-    PartnerType.BANK: _OPERATIONAL | _ACTS_ON_RAW,
-    PartnerType.PSP: _OPERATIONAL | _ACTS_ON_RAW,
-    PartnerType.TELECOM: _OPERATIONAL,
+    PartnerType.BANK: _OPERATIONAL | _ACTS_ON_RAW | _PAYMENTS,
+    PartnerType.PSP: _OPERATIONAL | _ACTS_ON_RAW | _PAYMENTS,
+    PartnerType.TELECOM: _OPERATIONAL | {Permission.TELECOM_SCREEN},
     PartnerType.MARKETPLACE: _OPERATIONAL,
     PartnerType.POLICE: _REPORTING_POINT | _ACTS_ON_RAW,
     PartnerType.PROSECUTION: _CASEWORK | _ACTS_ON_RAW,
@@ -56,5 +64,5 @@ GRANTS: Mapping[PartnerType, frozenset[Permission]] = {
     # Researchers work with figures, not with tokens that would let them link people's records.
     PartnerType.RESEARCH: _EVERY_PARTNER,
     # The programme oversees the partnership, so it may read everyone's audit trail.
-    PartnerType.PROGRAMME: _EVERY_PARTNER | {Permission.AUDIT_READ_ALL},
+    PartnerType.PROGRAMME: _IMPERSONATED | {Permission.AUDIT_READ_ALL},
 }
