@@ -20,6 +20,9 @@ from fraudlink.audit import api as audit_api
 from fraudlink.audit import pages as audit_pages
 from fraudlink.crypto import installation_keys
 from fraudlink.database import Database
+from fraudlink.decisions import api as decisions_api
+from fraudlink.decisions.features import NameKeys
+from fraudlink.decisions.service import Rulebook
 from fraudlink.identifiers import Pseudonymiser
 from fraudlink.identifiers import api as identifiers_api
 from fraudlink.indicators import api as indicators_api
@@ -31,6 +34,9 @@ from fraudlink.partners import api as partners_api
 from fraudlink.reports import api as reports_api
 from fraudlink.reports import pages as reports_pages
 from fraudlink.settings import Settings
+from fraudlink.telecom import api as telecom_api
+from fraudlink.telecom import pages as telecom_pages
+from fraudlink.telecom.scheduled import purge_regularly
 from fraudlink.web import access_log, health, problems
 from fraudlink.web import pages as web_pages
 from fraudlink.web.ratelimit import Limits, create_rate_limiter, parse_networks
@@ -63,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upkeep = [
             asyncio.create_task(expire_daily(database, settings)),
             asyncio.create_task(deliver_forever(database, settings)),
+            asyncio.create_task(purge_regularly(database, settings)),
         ]
         yield
         for task in upkeep:
@@ -81,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.pseudonymiser = Pseudonymiser(keys.pseudonym)
     app.state.indicator_index = IndicatorIndex(indicator_service.Policy.from_settings(settings))
+    app.state.rulebook = Rulebook()
+    app.state.name_keys = NameKeys(keys.payee_names)
     app.state.rate_limiter = create_rate_limiter(
         Limits(
             requests_per_minute=settings.check_requests_per_minute,
@@ -111,6 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         advice_api.router,
         indicators_api.router,
         webhooks_api.router,
+        telecom_api.router,
+        decisions_api.router,
         web_pages.router,
         access_pages.router,
         audit_pages.router,
@@ -118,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         advice_pages.router,
         indicators_pages.router,
         webhooks_pages.router,
+        telecom_pages.router,
     ):
         app.include_router(router)
     logging.getLogger("fraudlink").setLevel(settings.log_level)

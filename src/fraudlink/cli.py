@@ -11,6 +11,7 @@ from fraudlink.access import cli as access_cli
 from fraudlink.advice import cli as advice_cli
 from fraudlink.audit import cli as audit_cli
 from fraudlink.console import CommandGroup, fail, say
+from fraudlink.decisions import cli as decisions_cli
 from fraudlink.demo import cli as demo_cli
 from fraudlink.identifiers import cli as identifiers_cli
 from fraudlink.indicators import cli as indicators_cli
@@ -18,6 +19,7 @@ from fraudlink.migrations import create_revision, is_current, upgrade
 from fraudlink.partners import cli as partners_cli
 from fraudlink.reports import cli as reports_cli
 from fraudlink.settings import Settings
+from fraudlink.telecom import cli as telecom_cli
 from fraudlink.webhooks import cli as webhooks_cli
 
 app = typer.Typer(
@@ -78,6 +80,8 @@ app.add_typer(reports_cli.app, name="reports")
 app.add_typer(advice_cli.app, name="advice")
 app.add_typer(indicators_cli.app, name="indicators")
 app.add_typer(webhooks_cli.app, name="webhooks")
+app.add_typer(telecom_cli.app, name="telecom")
+app.add_typer(decisions_cli.app, name="decisions")
 app.command("demo")(demo_cli.demo)
 
 

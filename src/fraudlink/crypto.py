@@ -74,6 +74,7 @@ class Keys:
     fields: bytes
     follow_up: bytes
     shared_sets: bytes
+    payee_names: bytes
 
     @classmethod
     def from_master_secret(cls, master_secret: bytes) -> Keys:
@@ -85,6 +86,7 @@ class Keys:
             fields=derive_key(master_secret, "field-encryption/v1"),
             follow_up=derive_key(master_secret, "follow-up-links/v1"),
             shared_sets=derive_key(master_secret, "pss-shared-sets/v1"),
+            payee_names=derive_key(master_secret, "payee-names/v1"),
         )
 
 

@@ -117,6 +117,33 @@ class Settings(BaseSettings):
         "127.0.0.1, ...), e.g. over a VPN with a partner. Otherwise public addresses only.",
     )
 
+    call_signal_minutes: int = Field(
+        default=10,
+        ge=1,
+        le=24 * 60,
+        description="Minutes after its call ended that an operator's call signal may still "
+        "count in payment decisions; then it expires and is deleted.",
+    )
+    call_signal_max_call_minutes: int = Field(
+        default=120,
+        ge=1,
+        le=24 * 60,
+        description="Minutes after its start that a call signal without an end expires.",
+    )
+    spoofed_call_memory_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=24 * 60,
+        description="Minutes that a blocked or warned call counts as a recent spoofed call of "
+        "the called subscriber; then the subscriber's token is removed from the event.",
+    )
+    telecom_purge_interval_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="How often each worker deletes expired call signals and forgets the "
+        "subscribers of old spoofing events.",
+    )
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_proxies(cls, value: object) -> object:

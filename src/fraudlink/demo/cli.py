@@ -7,12 +7,16 @@ import typer
 from fraudlink.audit.service import Actor
 from fraudlink.console import open_database, say
 from fraudlink.demo import service
+from fraudlink.demo.payments import PAYMENTS_FILE, write_payments_csv
 from fraudlink.reports.service import RoutingPolicy
 from fraudlink.settings import Settings
 
 
 def demo() -> None:
-    """Load deterministic demo data (a second run changes nothing) and print the demo API keys."""
+    """Load deterministic demo data (a second run changes nothing) and print the demo API keys.
+
+    It also writes DATA_DIR/demo-payments.csv: labelled demo payments to backtest rules on.
+    """
     settings = Settings()
     database = open_database(settings)
     with database.transaction() as session:
@@ -20,6 +24,8 @@ def demo() -> None:
     reports = service.load_reports(
         database, actor=Actor.operator(), policy=RoutingPolicy.from_settings(settings)
     )
+    payments_file = settings.data_dir / PAYMENTS_FILE
+    payments = write_payments_csv(payments_file)
     # Plain lines rather than a table: a key cut off or wrapped by a table cannot be copied.
     say("demo.keys_heading")
     width = max(len(partner.name) for partner in partners)
@@ -27,4 +33,5 @@ def demo() -> None:
         revoked = " (revoked)" if partner.key_revoked else ""
         typer.echo(f"  {partner.name:<{width}}  {partner.type.value:<14}  {partner.key}{revoked}")
     say("demo.loaded", count=len(partners))
+    say("demo.payments_written", count=payments, path=payments_file)
     say("demo.reports_loaded", imported=reports.imported, present=reports.already_present)
