@@ -18,7 +18,7 @@ from fraudlink.decisions import rules as rule_parsing
 from fraudlink.decisions.features import NameKeys
 from fraudlink.decisions.metrics import Tally
 from fraudlink.decisions.vocabulary import RuleSetStatus
-from fraudlink.i18n import terminal_language, translate
+from fraudlink.i18n import format_amount, terminal_language, translate
 from fraudlink.identifiers import Pseudonymiser
 from fraudlink.indicators.index import IndicatorIndex
 from fraudlink.indicators.service import Policy
@@ -152,8 +152,8 @@ def run_backtest(
         precision=_percent(figures["precision"]),
         recall=_percent(figures["recall"]),
         alert_rate=_percent(figures["alert_rate"]),
-        prevented=f"{figures['prevented_euros']:,.2f}",
-        fraud=f"{figures['fraud_euros']:,.2f}",
+        prevented=format_amount(result.tally.stopped_cents, language),
+        fraud=format_amount(result.tally.fraud_cents, language),
         bad=figures["bad_rows"],
     )
 
