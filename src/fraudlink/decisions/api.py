@@ -54,37 +54,32 @@ _BODY_DOC = {
 }
 
 
-class Pacs008Extras:
-    """What pacs.008 does not carry, given once for every payment of the message."""
-
-    def __init__(
-        self,
-        channel: Annotated[PaymentChannel | None, Query()] = None,
-        debtor_age_band: Annotated[AgeBand | None, Query()] = None,
-        new_creditor: Annotated[bool | None, Query()] = None,
-        debtor_phone: Annotated[str | None, Query(max_length=64)] = None,
-    ) -> None:
-        self.values = {
-            name: value
-            for name, value in {
-                "channel": channel,
-                "debtor_age_band": debtor_age_band,
-                "new_creditor": new_creditor,
-                "debtor_phone": debtor_phone,
-            }.items()
-            if value is not None
-        }
+async def pacs008_extras(
+    channel: Annotated[PaymentChannel | None, Query()] = None,
+    debtor_age_band: Annotated[AgeBand | None, Query()] = None,
+    new_creditor: Annotated[bool | None, Query()] = None,
+    debtor_phone: Annotated[str | None, Query(max_length=64)] = None,
+) -> dict[str, Any]:
+    """What pacs.008 does not carry, given once for every payment of the message (async: a
+    plain function would cost a thread hand-off on the hot path)."""
+    given = {
+        "channel": channel,
+        "debtor_age_band": debtor_age_band,
+        "new_creditor": new_creditor,
+        "debtor_phone": debtor_phone,
+    }
+    return {name: value for name, value in given.items() if value is not None}
 
 
-ExtrasDep = Annotated[Pacs008Extras, Depends()]
+ExtrasDep = Annotated[dict[str, Any], Depends(pacs008_extras)]
 
 
 async def _payments_in(
-    request: Request, extras: Pacs008Extras, *, batch: bool
+    request: Request, extras: dict[str, Any], *, batch: bool
 ) -> tuple[list[PaymentIn], bool]:
     """The body as payments (our JSON, pacs.008 JSON or XML), and whether it held a list."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    documents, listed = _documents(await request.body(), content_type, extras.values, batch)
+    documents, listed = _documents(await request.body(), content_type, extras, batch)
     if not documents:
         raise InvalidInput("decisions.batch_empty", field="payments")
     if len(documents) > MAX_BATCH:

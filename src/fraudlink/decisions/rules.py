@@ -2,8 +2,8 @@
 
 A rule set has a version, score thresholds and rules. A rule has a ``code``, a condition
 (``when``), a ``weight`` added to the score when it fires, an outcome ``floor`` (the least
-severe outcome once it fires), a Dutch and an English sentence that may quote the facts it
-read (``{amount_cents}``: any feature), and optionally a ``warning`` for the customer. The outcome of a
+severe outcome once it fires), a Dutch and an English sentence that may quote any feature
+(``{amount_cents}``), and optionally a ``warning`` for the customer. The outcome of a
 payment is the most severe of the floors of the rules that fired and of the outcome the
 score reaches. ``overrides`` let one partner switch a rule off or weigh it differently.
 
