@@ -36,7 +36,7 @@ from fraudlink.errors import InvalidInput
 from fraudlink.identifiers import Pseudonymiser
 from fraudlink.indicators.api import indicator_index
 from fraudlink.reports.vocabulary import AgeBand
-from fraudlink.web.dependencies import DatabaseDep, SessionDep
+from fraudlink.web.dependencies import DatabaseDep, RowId, SessionDep
 from fraudlink.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
@@ -319,7 +319,7 @@ def add_to_allow_list(
 @router.delete(
     "/allow-list/{entry_id}", status_code=204, responses=problem_responses(401, 403, 404)
 )
-def remove_from_allow_list(session: SessionDep, principal: Requester, entry_id: int) -> None:
+def remove_from_allow_list(session: SessionDep, principal: Requester, entry_id: RowId) -> None:
     service.remove_from_allow_list(
         session, partner_id=principal.partner_id, entry_id=entry_id, actor=principal.actor
     )

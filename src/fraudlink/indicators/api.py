@@ -52,7 +52,7 @@ from fraudlink.indicators.schemas import (
 )
 from fraudlink.settings import Settings
 from fraudlink.web import ratelimit
-from fraudlink.web.dependencies import DatabaseDep, LanguageDep, SessionDep, SettingsDep
+from fraudlink.web.dependencies import DatabaseDep, LanguageDep, RowId, SessionDep, SettingsDep
 from fraudlink.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1", tags=["indicators"])
@@ -217,7 +217,7 @@ def indicator_changes(
     responses={**PARTNER_ERRORS, **problem_responses(404)},
 )
 def add_sighting(
-    indicator_id: int,
+    indicator_id: RowId,
     body: SightingIn,
     principal: Submitter,
     session: SessionDep,
@@ -320,7 +320,7 @@ def list_disputes(
     responses={**PARTNER_ERRORS, **problem_responses(404, 409)},
 )
 def decide_dispute(
-    dispute_id: int,
+    dispute_id: RowId,
     body: DecisionIn,
     principal: Reviewer,
     session: SessionDep,

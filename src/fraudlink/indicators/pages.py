@@ -21,6 +21,7 @@ from fraudlink.web.dependencies import (
     CsrfDep,
     DatabaseDep,
     LanguageDep,
+    RowId,
     SessionDep,
     SettingsDep,
     ensure_csrf_token,
@@ -102,7 +103,7 @@ def review_page(request: Request, session: SessionDep, _reviewer: Reviewer) -> H
 @router.post("/disputes/{dispute_id}/decision", dependencies=[CsrfDep])
 async def decide(
     request: Request,
-    dispute_id: int,
+    dispute_id: RowId,
     session: SessionDep,
     settings: SettingsDep,
     language: LanguageDep,

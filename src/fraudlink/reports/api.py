@@ -26,7 +26,7 @@ from fraudlink.reports.schemas import (
     ReportView,
 )
 from fraudlink.reports.service import REFERENCE_PATTERN
-from fraudlink.web.dependencies import LanguageDep, SessionDep, SettingsDep
+from fraudlink.web.dependencies import LanguageDep, RowId, SessionDep, SettingsDep
 from fraudlink.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1", tags=["reports"], responses=problem_responses(401, 403, 422))
@@ -124,7 +124,7 @@ def read_inbox(
 
 
 @router.post("/inbox/{item_id}/acknowledge", status_code=204, responses=problem_responses(404))
-def acknowledge(item_id: int, principal: Reader, session: SessionDep) -> Response:
+def acknowledge(item_id: RowId, principal: Reader, session: SessionDep) -> Response:
     """Mark an inbox item as taken up by this organisation."""
     service.acknowledge(
         session, item_id=item_id, partner_id=principal.partner_id, actor=principal.actor

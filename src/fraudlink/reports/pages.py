@@ -21,6 +21,7 @@ from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, PaymentMet
 from fraudlink.web.dependencies import (
     CsrfDep,
     LanguageDep,
+    RowId,
     SessionDep,
     SettingsDep,
     ensure_csrf_token,
@@ -183,7 +184,7 @@ def inbox(
 
 
 @router.post("/inbox/{item_id}/acknowledge", dependencies=[CsrfDep])
-def acknowledge(item_id: int, session: SessionDep, principal: Reader) -> RedirectResponse:
+def acknowledge(item_id: RowId, session: SessionDep, principal: Reader) -> RedirectResponse:
     service.acknowledge(
         session, item_id=item_id, partner_id=principal.partner_id, actor=principal.actor
     )

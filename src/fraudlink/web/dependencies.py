@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from fraudlink.database import Database
@@ -65,6 +65,8 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 # success whose write then failed.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 LanguageDep = Annotated[Language, Depends(_language)]
+# A row id in a path: beyond 64 bits no row exists, and the database would refuse the number.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def ensure_csrf_token(request: Request) -> None:
