@@ -87,6 +87,7 @@ class Payment:
     creditor_token: str
     creditor_country: str | None  # None when the bank sent only a token
     debtor_country: str | None
+    debtor_bank_code: str | None  # which bank holds the debtor's account (a raw IBAN only)
     creditor_name_keys: frozenset[str]  # see NameKeys: the name, never stored as text
     channel: str
     at: datetime

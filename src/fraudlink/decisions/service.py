@@ -47,6 +47,7 @@ from fraudlink.identifiers import (
     parse,
 )
 from fraudlink.indicators.index import IndicatorIndex
+from fraudlink.partners import service as partner_service
 from fraudlink.telecom import service as telecom_service
 
 QUERY_CHUNK: Final = 900  # values per IN (...) list: well inside every engine's limit
@@ -75,15 +76,18 @@ def prepare(
 ) -> Payment:
     """A payment as the engine sees it: accounts and phone as tokens, the name as word keys."""
     countries: dict[str, str | None] = {}
+    bank_codes: dict[str, str | None] = {}
     tokens: dict[str, str] = {}
     for account in ("debtor", "creditor"):
         raw = getattr(payment, f"{account}_iban")
         if raw is None:
-            tokens[account], countries[account] = getattr(payment, f"{account}_token"), None
+            tokens[account] = getattr(payment, f"{account}_token")
+            countries[account] = bank_codes[account] = None
         else:
             iban = _identifier(raw, IdentifierKind.IBAN, f"{field_prefix}{account}_iban")
             tokens[account] = pseudonymiser.token(iban)
             countries[account] = str(iban.details["country"])
+            bank_codes[account] = str(iban.details["bank_code"])
     phone_token = payment.debtor_phone_token
     if payment.debtor_phone is not None:
         phone = _identifier(
@@ -97,6 +101,7 @@ def prepare(
         creditor_token=tokens["creditor"],
         creditor_country=countries["creditor"],
         debtor_country=countries["debtor"],
+        debtor_bank_code=bank_codes["debtor"],
         creditor_name_keys=name_keys.of(payment.creditor_name),
         channel=payment.channel.value,
         at=payment.at or now,
@@ -191,12 +196,19 @@ def decide(
     profiles = _profiles(session, partner_id, {payment.debtor_token for payment in payments})
     payees = _payees(session, {payment.creditor_token for payment in payments})
     allowed = _allow_listed(session, partner_id, {payment.creditor_token for payment in payments})
-    phones = {payment.phone_token for payment in payments if payment.phone_token}
+    own_accounts = (
+        partner_service.bank_codes_of(session, partner_id=partner_id)
+        if any(payment.phone_token for payment in payments)
+        else set()
+    )
+    phones = {
+        phone for payment in payments if (phone := _customer_phone(payment, own_accounts))
+    }
     calls = telecom_service.call_contexts(session, subscriber_tokens=phones, now=now)
     decided, rows, signal_uses = [], [], []
     for payment in payments:
         profile = profiles.setdefault(payment.debtor_token, Profile())
-        call = calls.get(payment.phone_token or "", telecom_service.NO_CALLS)
+        call = calls.get(_customer_phone(payment, own_accounts) or "", telecom_service.NO_CALLS)
         context = Context(
             indicator=index.lookup(payment.creditor_token),
             call=call,
@@ -232,6 +244,16 @@ def decide(
     if signal_uses:
         audit_service.record_many(session, signal_uses)
     return decided
+
+
+def _customer_phone(payment: Payment, own_accounts: set[tuple[str, str]]) -> str | None:
+    """The phone token whose call signals may be used: only of the asking bank's own customer.
+
+    An operator's signal serves one purpose, protecting that bank's customer, so the debtor
+    account must be one the bank holds (a raw IBAN with one of its bank codes).
+    """
+    account = (payment.debtor_country or "", payment.debtor_bank_code or "")
+    return payment.phone_token if account in own_accounts else None
 
 
 def _decision_row(

@@ -143,6 +143,18 @@ def get_by_name(session: Session, *, name: str) -> Partner:
     return partner
 
 
+def bank_codes_of(session: Session, *, partner_id: int) -> set[tuple[str, str]]:
+    """(country, bank code) of the accounts this bank or PSP holds."""
+    return {
+        (row.country_code, row.bank_code)
+        for row in session.execute(
+            select(PartnerBankCode.country_code, PartnerBankCode.bank_code).where(
+                PartnerBankCode.partner_id == partner_id
+            )
+        )
+    }
+
+
 @dataclass(frozen=True)
 class Directory:
     """Who holds what, in memory: routing a report asks it many times and the database once."""
