@@ -21,6 +21,7 @@ from fraudlink.audit import pages as audit_pages
 from fraudlink.crypto import installation_keys
 from fraudlink.database import Database
 from fraudlink.decisions import api as decisions_api
+from fraudlink.decisions import pages as decisions_pages
 from fraudlink.decisions.features import NameKeys
 from fraudlink.decisions.service import Rulebook
 from fraudlink.identifiers import Pseudonymiser
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         indicators_pages.router,
         webhooks_pages.router,
         telecom_pages.router,
+        decisions_pages.router,
     ):
         app.include_router(router)
     logging.getLogger("fraudlink").setLevel(settings.log_level)

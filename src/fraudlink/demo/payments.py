@@ -10,7 +10,7 @@ run. Each row is a payment as a bank would ask about it, with its truth (``label
   customers) pay a handful of regular creditors again and again, each with its own typical amount
   (rent, energy, groceries, their own savings account, family), and now and then a webshop, a
   private seller, something abroad (German and Belgian accounts) or something large (a car, a
-  holiday, a builder). Some pay while on the phone, a few had a spoofed call blocked within the hour, some
+  holiday, a builder). Some pay while on the phone, a few just had a spoofed call blocked, some
   write a creditor's name a little differently: reasons to alarm that fire on genuine payments
   too, so that no single column separates fraud from the rest.
 - **Bank-helpdesk fraud** (0.8% of payments): a "bank employee" on the phone, whom the operator

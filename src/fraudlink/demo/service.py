@@ -8,10 +8,11 @@ second run changes nothing.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from random import Random
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -21,12 +22,14 @@ from fraudlink.advice import outcomes as advice_outcomes
 from fraudlink.audit.service import Actor
 from fraudlink.database import Database, keys_of
 from fraudlink.demo.reports import SEED, demo_reports
+from fraudlink.identifiers import Pseudonymiser
 from fraudlink.partners import service as partner_service
 from fraudlink.partners.models import PartnerType
 from fraudlink.reports import importing
 from fraudlink.reports import service as report_service
 from fraudlink.reports.importing import ImportSummary
 from fraudlink.reports.service import RoutingPolicy
+from fraudlink.telecom import service as telecom_service
 
 PARTNERS_FILE = Path(__file__).parent / "partners.toml"
 DEMO_KEY_LABEL = "Demo key"
@@ -49,6 +52,8 @@ class PartnerSpec:
     bank_codes: tuple[str, ...]
     number_ranges: tuple[str, ...]
     domains: tuple[str, ...]
+    protected_numbers: tuple[Mapping[str, Any], ...]  # {number, inbound_only, label}
+    sms_senders: tuple[Mapping[str, Any], ...]  # {name, routes}
 
 
 def _partner_specs() -> list[PartnerSpec]:
@@ -61,6 +66,8 @@ def _partner_specs() -> list[PartnerSpec]:
             bank_codes=tuple(entry.get("bank_codes", ())),
             number_ranges=tuple(entry.get("number_ranges", ())),
             domains=tuple(entry.get("domains", ())),
+            protected_numbers=tuple(entry.get("protected_numbers", ())),
+            sms_senders=tuple(entry.get("sms_senders", ())),
         )
         for entry in entries
     ]
@@ -93,10 +100,33 @@ def load(session: Session, *, actor: Actor) -> Sequence[DemoPartner]:
                 actor=actor,
                 material=material,
             ).key
+        _protect(session, partner_id=partner.id, spec=spec, actor=actor)
         loaded.append(
             DemoPartner(spec.name, partner.type, material.token, key.revoked_at is not None)
         )
     return loaded
+
+
+def _protect(session: Session, *, partner_id: int, spec: PartnerSpec, actor: Actor) -> None:
+    """The partner's protected lines and SMS sender names; when unchanged, nothing is written."""
+    token_of = Pseudonymiser(keys_of(session).pseudonym).token
+    for line in spec.protected_numbers:
+        telecom_service.protect(
+            session,
+            partner_id=partner_id,
+            number=telecom_service.Presented.of(line["number"], field="number", token_of=token_of),
+            inbound_only=line.get("inbound_only", False),
+            label=line.get("label"),
+            actor=actor,
+        )
+    for sender in spec.sms_senders:
+        telecom_service.register_sender(
+            session,
+            partner_id=partner_id,
+            name=sender["name"],
+            routes=sender["routes"],
+            actor=actor,
+        )
 
 
 def load_reports(database: Database, *, actor: Actor, policy: RoutingPolicy) -> ImportSummary:

@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
+    StringConstraints,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -34,21 +35,37 @@ def _phone(value: object) -> str:
     """A phone number as given, once it parses: the precise reason names the field otherwise."""
     if not isinstance(value, str):
         raise InvalidInput("web.validation_string_type")
+    if not value.strip():
+        raise InvalidInput("telecom.number_empty")
     parse(value, IdentifierKind.PHONE)
     return value
 
 
 def _phone_field(example: str) -> Any:
-    return Annotated[
-        str,
-        PlainValidator(_phone),
-        WithJsonSchema({"type": "string", "maxLength": MAX_INPUT_LENGTH, "examples": [example]}),
-    ]
+    schema = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_INPUT_LENGTH,
+        "examples": [example],
+    }
+    return Annotated[str, PlainValidator(_phone), WithJsonSchema(schema)]
 
 
 PhoneNumber = _phone_field("+31202288800")
 MobileNumber = _phone_field("+31612345678")
-Route = plain_text(min_length=1, max_length=senders.MAX_ROUTE_LENGTH)
+# Checked by senders.valid_route, which explains a refusal; the pattern tells clients the rule.
+Route = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=senders.MAX_ROUTE_LENGTH),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": senders.MAX_ROUTE_LENGTH,
+            "pattern": senders.ROUTE_PATTERN,
+        }
+    ),
+]
 Label = plain_text(max_length=MAX_LABEL)
 ORIGIN_DESCRIPTION = (
     "Where your network received the call: from your own network, handed over by another "
@@ -102,12 +119,13 @@ class SmsSenderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(
-        max_length=MAX_INPUT_LENGTH,
+        max_length=senders.MAX_LENGTH,
         description="The alphanumeric sender name: 1-11 characters of the GSM alphabet, with a "
         "letter.",
         examples=["ING"],
+        json_schema_extra={"pattern": senders.NAME_PATTERN},
     )
-    routes: list[Route] = Field(  # type: ignore[valid-type]
+    routes: list[Route] = Field(
         min_length=1,
         max_length=senders.MAX_ROUTES,
         description="Labels of the SMS aggregators or operator connections that may deliver it.",
@@ -187,7 +205,7 @@ class SmsCheckIn(BaseModel):
     sender: plain_text(min_length=1, max_length=senders.MAX_LENGTH) = Field(  # type: ignore[valid-type]
         description="The alphanumeric sender name the message carries.", examples=["ING"]
     )
-    route: Route = Field(  # type: ignore[valid-type]
+    route: Route = Field(
         description="The label of the connection the message arrived over.", examples=["KPN-A2P"]
     )
 

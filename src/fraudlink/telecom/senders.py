@@ -31,6 +31,20 @@ GSM_CHARACTERS: Final = frozenset(
 # A route is the label of an SMS aggregator's or operator's connection, e.g. "KPN-A2P".
 _ROUTE: Final = re.compile(r"[A-Z0-9][A-Z0-9 ._/-]*")
 
+
+def _character_class(characters: Iterable[str]) -> str:
+    escaped = (f"\\{c}" if c in "\\]-^[" else c for c in sorted(characters))
+    return f"[{''.join(escaped)}]"
+
+
+# The rules above as JSON Schema patterns, so that clients (and the fuzz test) know them.
+_GSM_CLASS: Final = _character_class(GSM_CHARACTERS)
+NAME_PATTERN: Final = (
+    f"^{_GSM_CLASS}{{0,10}}"
+    f"{_character_class(c for c in GSM_CHARACTERS if c.isalpha())}{_GSM_CLASS}{{0,10}}$"
+)
+ROUTE_PATTERN: Final = "^ *[A-Za-z0-9][A-Za-z0-9 ._/-]*$"
+
 # Cyrillic and Greek letters that look like Latin ones: NFKD leaves them alone, being letters of
 # their own.
 _LOOKING_LATIN: Final = (

@@ -233,7 +233,7 @@ def spoof_counts(session: Session, *, tokens: Collection[str], now: datetime) ->
         )
         .group_by(SpoofingEvent.presented_token)
     )
-    return dict(rows.tuples())
+    return dict(rows.all())
 
 
 # SMS sender names
@@ -318,7 +318,7 @@ def block_counts(session: Session, *, sender_ids: Collection[int], now: datetime
         )
         .group_by(SmsBlock.sender_id)
     )
-    return dict(rows.tuples())
+    return dict(rows.all())
 
 
 def check_sms(
@@ -596,7 +596,7 @@ def call_contexts(
                 CallSignal.subscriber_token.in_(chunk), CallSignal.expires_at > now
             )
         )
-        for signal_id, token, reasons in rows.tuples():
+        for signal_id, token, reasons in rows:
             signals[token].append((signal_id, reasons))
         spoofed.update(
             session.scalars(
