@@ -30,7 +30,7 @@ def test_each_message_has_both_languages_and_the_same_placeholders(key: str) -> 
 
 def test_messages_used_in_code_and_templates_exist() -> None:
     calls = r"(?:translate|_|say|fail|InvalidInput|NotFound|Conflict|Forbidden|Unauthenticated)"
-    pattern = re.compile(calls + r"""\(\s*f?["']([a-z]+\.[a-z_]+)""")
+    pattern = re.compile(calls + r"""\(\s*f?["']([a-z]+\.[a-z0-9_]+)""")
     used: set[str] = set()
     for path in [*SOURCE.rglob("*.py"), *SOURCE.rglob("*.html")]:
         used |= set(pattern.findall(path.read_text()))

@@ -201,9 +201,7 @@ def decide(
         if any(payment.phone_token for payment in payments)
         else set()
     )
-    phones = {
-        phone for payment in payments if (phone := _customer_phone(payment, own_accounts))
-    }
+    phones = {phone for payment in payments if (phone := _customer_phone(payment, own_accounts))}
     calls = telecom_service.call_contexts(session, subscriber_tokens=phones, now=now)
     decided, rows, signal_uses = [], [], []
     for payment in payments:
