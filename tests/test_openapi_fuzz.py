@@ -26,6 +26,9 @@ CONTENT_VALIDATED = frozenset(
         "/v1/decisions",
         "/v1/decisions/batch",
         "/v1/decisions/allow-list",
+        "/v1/telecom/protected-numbers",
+        "/v1/telecom/calls/check",
+        "/v1/telecom/call-signals",
     }
 )
 

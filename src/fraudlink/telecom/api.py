@@ -29,7 +29,7 @@ from fraudlink.telecom.schemas import (
     SmsSenderOut,
     VerdictOut,
 )
-from fraudlink.web.dependencies import DatabaseDep, LanguageDep, RowId, SessionDep, SettingsDep
+from fraudlink.web.dependencies import DatabaseDep, LanguageDep, SessionDep, SettingsDep, SmallRowId
 from fraudlink.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/telecom", tags=["telecom"])
@@ -107,7 +107,7 @@ def list_protected_numbers(principal: Protector, session: SessionDep) -> Protect
 
 
 @router.delete("/protected-numbers/{number_id}", status_code=204, responses=ONE)
-def unprotect_number(number_id: RowId, principal: Protector, session: SessionDep) -> Response:
+def unprotect_number(number_id: SmallRowId, principal: Protector, session: SessionDep) -> Response:
     protected = service.get_protected(session, number_id=number_id, partner_id=principal.partner_id)
     service.unprotect(session, protected, actor=principal.actor)
     return Response(status_code=204)
@@ -144,7 +144,7 @@ def list_senders(principal: Protector, session: SessionDep) -> SmsSenderList:
 
 
 @router.delete("/sms-senders/{sender_id}", status_code=204, responses=ONE)
-def remove_sender(sender_id: RowId, principal: Protector, session: SessionDep) -> Response:
+def remove_sender(sender_id: SmallRowId, principal: Protector, session: SessionDep) -> Response:
     sender = service.get_sender(session, sender_id=sender_id, partner_id=principal.partner_id)
     service.remove_sender(session, sender, actor=principal.actor)
     return Response(status_code=204)

@@ -89,7 +89,7 @@ def numbers(
 
 @app.command("purge")
 def purge() -> None:
-    """Delete expired call signals and old events now (the server does this every minute)."""
+    """Delete expired call signals and old events now; the server does it by itself as well."""
     purged = scheduled.purge_once(open_database())
     say(
         "telecom.cli_purged",

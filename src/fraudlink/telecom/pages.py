@@ -21,7 +21,7 @@ from fraudlink.i18n import Language
 from fraudlink.identifiers import Pseudonymiser
 from fraudlink.telecom import service
 from fraudlink.telecom.schemas import ProtectedNumberOut, SmsSenderOut
-from fraudlink.web.dependencies import CsrfDep, LanguageDep, RowId, SessionDep
+from fraudlink.web.dependencies import CsrfDep, LanguageDep, SessionDep, SmallRowId
 from fraudlink.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -123,7 +123,7 @@ def protect_number(
 
 @router.post(f"{PAGE}/{{number_id}}/remove", dependencies=[CsrfDep])
 def unprotect_number(
-    number_id: RowId, session: SessionDep, principal: Protector
+    number_id: SmallRowId, session: SessionDep, principal: Protector
 ) -> RedirectResponse:
     protected = service.get_protected(session, number_id=number_id, partner_id=principal.partner_id)
     service.unprotect(session, protected, actor=principal.actor)
@@ -157,7 +157,9 @@ def register_sender(
 
 
 @router.post(f"{PAGE}/senders/{{sender_id}}/remove", dependencies=[CsrfDep])
-def remove_sender(sender_id: RowId, session: SessionDep, principal: Protector) -> RedirectResponse:
+def remove_sender(
+    sender_id: SmallRowId, session: SessionDep, principal: Protector
+) -> RedirectResponse:
     sender = service.get_sender(session, sender_id=sender_id, partner_id=principal.partner_id)
     service.remove_sender(session, sender, actor=principal.actor)
     return RedirectResponse(f"{PAGE}?done=sender_removed", status_code=303)

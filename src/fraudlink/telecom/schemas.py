@@ -28,6 +28,8 @@ from fraudlink.telecom.service import MAX_LABEL, SmsJudgement
 from fraudlink.telecom.vocabulary import CallOrigin, Verdict
 from fraudlink.text import plain_text
 
+# Protected numbers and sender names have 32-bit ids: beyond that no row exists, and PostgreSQL
+# would refuse the number.
 PSEUDONYM_PATTERN = "^[0-9a-f]{64}$"
 
 

@@ -11,6 +11,7 @@ the purpose limitation that the planned basis in the Telecommunicatiewet asks fo
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -18,7 +19,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    String,
+    any_,
+    bindparam,
+    delete,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -52,8 +64,6 @@ SPOOF_COUNT_WINDOW: Final = timedelta(days=30)
 # A reported number that keeps calling adds one sighting per operator and hour: enough to keep
 # its indicator current, without a change-feed entry (and webhook message) for every call.
 SIGHTING_INTERVAL: Final = timedelta(hours=1)
-# Subscribers per query in call_contexts: below every engine's limit of bound parameters.
-CONTEXT_CHUNK: Final = 10_000
 MAX_LABEL: Final = 200
 WITHHELD: Final = ""  # the caller token of a call from a withheld (anonymous) number
 _PRINTABLE: Final = re.compile(PRINTABLE)
@@ -578,33 +588,47 @@ def record_call_signal(
     return expires_at
 
 
+def _among(session: Session, column: Any, values: list[str]) -> ColumnElement[bool]:
+    """``column IN values``, the values bound as one array (PostgreSQL) or JSON list (SQLite).
+
+    A batch of ten thousand bound one by one costs SQLAlchemy more than the indexed search
+    itself, and could pass an engine's limit of parameters.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(
+            "ColumnElement[bool]",
+            column == any_(bindparam(None, values, type_=postgresql.ARRAY(String))),
+        )
+    listed = func.json_each(json.dumps(values)).table_valued("value")
+    return cast("ColumnElement[bool]", column.in_(select(listed.c.value)))
+
+
 def call_contexts(
     session: Session, *, subscriber_tokens: Collection[str], now: datetime
 ) -> dict[str, CallContext]:
     """Only subscribers with something to tell appear; expired signals/events never count.
 
-    Two indexed queries per CONTEXT_CHUNK subscribers: the signals by their subscriber (the
-    leading column of their unique index) and the spoofing events by their callee.
+    Two indexed queries for the whole batch: the signals by their subscriber (the leading
+    column of their unique index) and the spoofing events by their callee.
     """
-    wanted = list(set(subscriber_tokens))
+    wanted = sorted(set(subscriber_tokens))
+    if not wanted:
+        return {}
     signals: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)
-    spoofed: set[str] = set()
-    for start in range(0, len(wanted), CONTEXT_CHUNK):
-        chunk = wanted[start : start + CONTEXT_CHUNK]
-        rows = session.execute(
-            select(CallSignal.id, CallSignal.subscriber_token, CallSignal.reasons).where(
-                CallSignal.subscriber_token.in_(chunk), CallSignal.expires_at > now
-            )
+    for signal_id, token, reasons in session.execute(
+        select(CallSignal.id, CallSignal.subscriber_token, CallSignal.reasons).where(
+            _among(session, CallSignal.subscriber_token, wanted), CallSignal.expires_at > now
         )
-        for signal_id, token, reasons in rows:
-            signals[token].append((signal_id, reasons))
-        spoofed.update(
-            session.scalars(
-                select(SpoofingEvent.callee_token)
-                .where(SpoofingEvent.callee_token.in_(chunk), SpoofingEvent.callee_until > now)
-                .distinct()
-            )
+    ):
+        signals[token].append((signal_id, reasons))
+    callees = session.scalars(
+        select(SpoofingEvent.callee_token)
+        .where(
+            _among(session, SpoofingEvent.callee_token, wanted), SpoofingEvent.callee_until > now
         )
+        .distinct()
+    )
+    spoofed = {token for token in callees if token is not None}
     return {
         token: CallContext(
             in_call=token in signals,

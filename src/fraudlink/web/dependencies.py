@@ -65,8 +65,10 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 # success whose write then failed.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 LanguageDep = Annotated[Language, Depends(_language)]
-# A row id in a path: beyond 64 bits no row exists, and the database would refuse the number.
+# A row id in a path, bounded like its column (BigId: 64 bits, else 32): no row lies beyond,
+# and the database would refuse the number rather than find nothing.
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+SmallRowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def ensure_csrf_token(request: Request) -> None:

@@ -11,7 +11,7 @@ from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
 from fraudlink.crypto import FieldCipher
 from fraudlink.database import keys_of
-from fraudlink.web.dependencies import LanguageDep, RowId, SessionDep, SettingsDep
+from fraudlink.web.dependencies import LanguageDep, SessionDep, SettingsDep, SmallRowId
 from fraudlink.web.problems import problem_responses
 from fraudlink.webhooks import delivery, service
 from fraudlink.webhooks.models import Webhook
@@ -68,7 +68,7 @@ def list_webhooks(principal: Reader, session: SessionDep, language: LanguageDep)
 
 @router.get("/{webhook_id}", responses=ONE_WEBHOOK)
 def get_webhook(
-    webhook_id: RowId, principal: Reader, session: SessionDep, language: LanguageDep
+    webhook_id: SmallRowId, principal: Reader, session: SessionDep, language: LanguageDep
 ) -> WebhookOut:
     webhook = service.get(session, webhook_id=webhook_id, partner_id=principal.partner_id)
     return _out(session, webhook, language)
@@ -76,7 +76,7 @@ def get_webhook(
 
 @router.patch("/{webhook_id}", responses=ONE_WEBHOOK)
 def update_webhook(
-    webhook_id: RowId,
+    webhook_id: SmallRowId,
     body: WebhookUpdate,
     principal: Reader,
     session: SessionDep,
@@ -98,14 +98,14 @@ def update_webhook(
 
 
 @router.delete("/{webhook_id}", status_code=204, responses=ONE_WEBHOOK)
-def delete_webhook(webhook_id: RowId, principal: Reader, session: SessionDep) -> Response:
+def delete_webhook(webhook_id: SmallRowId, principal: Reader, session: SessionDep) -> Response:
     webhook = service.get(session, webhook_id=webhook_id, partner_id=principal.partner_id)
     service.remove(session, webhook, actor=principal.actor)
     return Response(status_code=204)
 
 
 @router.post("/{webhook_id}/secret", responses=ONE_WEBHOOK)
-def rotate_secret(webhook_id: RowId, principal: Reader, session: SessionDep) -> WebhookSecret:
+def rotate_secret(webhook_id: SmallRowId, principal: Reader, session: SessionDep) -> WebhookSecret:
     """A new signing secret; for a day, messages are signed with the old one as well."""
     webhook = service.get(session, webhook_id=webhook_id, partner_id=principal.partner_id)
     issued = service.rotate_secret(
@@ -117,7 +117,7 @@ def rotate_secret(webhook_id: RowId, principal: Reader, session: SessionDep) -> 
 
 @router.post("/{webhook_id}/test", responses=ONE_WEBHOOK)
 def test_webhook(
-    webhook_id: RowId,
+    webhook_id: SmallRowId,
     principal: Reader,
     session: SessionDep,
     settings: SettingsDep,
@@ -133,7 +133,7 @@ def test_webhook(
 
 @router.get("/{webhook_id}/deliveries", responses=ONE_WEBHOOK)
 def list_deliveries(
-    webhook_id: RowId,
+    webhook_id: SmallRowId,
     principal: Reader,
     session: SessionDep,
     language: LanguageDep,

@@ -20,7 +20,7 @@ from fraudlink.database import keys_of
 from fraudlink.errors import DomainError
 from fraudlink.i18n import Language
 from fraudlink.identifiers import IdentifierKind
-from fraudlink.web.dependencies import CsrfDep, LanguageDep, RowId, SessionDep, SettingsDep
+from fraudlink.web.dependencies import CsrfDep, LanguageDep, SessionDep, SettingsDep, SmallRowId
 from fraudlink.web.templating import render
 from fraudlink.webhooks import delivery, service
 from fraudlink.webhooks.models import Webhook
@@ -148,7 +148,7 @@ def create_webhook(
 
 @router.get("/account/webhooks/{webhook_id}", response_class=HTMLResponse)
 def show_webhook(
-    webhook_id: RowId,
+    webhook_id: SmallRowId,
     request: Request,
     session: SessionDep,
     principal: Reader,
@@ -163,7 +163,7 @@ def show_webhook(
 
 @router.post("/account/webhooks/{webhook_id}/switch", dependencies=[CsrfDep])
 def switch_webhook(
-    webhook_id: RowId,
+    webhook_id: SmallRowId,
     session: SessionDep,
     principal: Reader,
     settings: SettingsDep,
@@ -184,7 +184,7 @@ def switch_webhook(
 
 @router.post("/account/webhooks/{webhook_id}/test", dependencies=[CsrfDep])
 def test_webhook(
-    webhook_id: RowId, session: SessionDep, principal: Reader, settings: SettingsDep
+    webhook_id: SmallRowId, session: SessionDep, principal: Reader, settings: SettingsDep
 ) -> RedirectResponse:
     """Send a test message now; the page it leads to shows the attempt, so a reload resends none."""
     webhook = service.get(session, webhook_id=webhook_id, partner_id=principal.partner_id)
@@ -198,7 +198,7 @@ def test_webhook(
     "/account/webhooks/{webhook_id}/secret", response_class=HTMLResponse, dependencies=[CsrfDep]
 )
 def rotate_secret(
-    webhook_id: RowId,
+    webhook_id: SmallRowId,
     request: Request,
     session: SessionDep,
     principal: Reader,
@@ -220,7 +220,7 @@ def rotate_secret(
 
 @router.get("/account/webhooks/{webhook_id}/delete", response_class=HTMLResponse)
 def confirm_delete(
-    webhook_id: RowId, request: Request, session: SessionDep, principal: Reader
+    webhook_id: SmallRowId, request: Request, session: SessionDep, principal: Reader
 ) -> HTMLResponse:
     """Deleting drops the delivery log too: the reader confirms on a page of its own."""
     webhook = service.get(session, webhook_id=webhook_id, partner_id=principal.partner_id)
@@ -228,7 +228,9 @@ def confirm_delete(
 
 
 @router.post("/account/webhooks/{webhook_id}/delete", dependencies=[CsrfDep])
-def delete_webhook(webhook_id: RowId, session: SessionDep, principal: Reader) -> RedirectResponse:
+def delete_webhook(
+    webhook_id: SmallRowId, session: SessionDep, principal: Reader
+) -> RedirectResponse:
     webhook = service.get(session, webhook_id=webhook_id, partner_id=principal.partner_id)
     service.remove(session, webhook, actor=principal.actor)
     return RedirectResponse("/account/webhooks?deleted=true", status_code=303)
