@@ -9,7 +9,8 @@ plain deferred transaction and does not hold writers up.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -18,16 +19,25 @@ from typing import Any, Final, cast
 from sqlalchemy import (
     JSON,
     BigInteger,
+    ColumnElement,
     DateTime,
     Engine,
     Enum,
     Integer,
     MetaData,
+    String,
     Table,
+    any_,
+    bindparam,
     create_engine,
     event,
+    func,
+    select,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -172,6 +182,26 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def insert_for(session: Session) -> Callable[[Any], Any]:
+    """The INSERT construct of the session's engine: both know ``on_conflict_do_*`` (upserts)."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def among(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
+    """``column IN values``, the values bound as one array (PostgreSQL) or JSON list (SQLite).
+
+    A batch of ten thousand bound one by one costs SQLAlchemy more than the indexed search
+    itself, and could pass an engine's limit of parameters.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(
+            "ColumnElement[bool]",
+            column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(String))),
+        )
+    listed = func.json_each(json.dumps(list(values))).table_valued("value")
+    return cast("ColumnElement[bool]", column.in_(select(listed.c.value)))
 
 
 def keys_of(session: Session) -> Keys:

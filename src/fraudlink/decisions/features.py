@@ -18,7 +18,6 @@ from typing import Final
 
 from fraudlink.i18n import LOCAL_TIME_ZONE
 from fraudlink.indicators.index import Entry
-from fraudlink.indicators.vocabulary import IndicatorStatus
 from fraudlink.telecom.service import NO_CALLS, CallContext
 from fraudlink.telecom.vocabulary import CallReason
 
@@ -216,12 +215,7 @@ def features(payment: Payment, context: Context) -> dict[str, object]:
 
 def _creditor_listing(entry: Entry | None, at: datetime) -> tuple[bool, int, float, frozenset[str]]:
     """Whether the creditor account is listed as fraud, and by how many recent reports."""
-    if (
-        entry is None
-        or entry.status is not IndicatorStatus.ACTIVE
-        or entry.capped
-        or not entry.shared_as_fraud
-    ):
+    if entry is None or not entry.listed_as_fraud:
         return False, 0, 0.0, frozenset()
     recent = [report for report in entry.recent_reports if at - report.moment <= REPORT_WINDOW]
     return True, len(recent), entry.confidence, frozenset(report.fraud_type for report in recent)

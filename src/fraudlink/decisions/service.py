@@ -10,20 +10,18 @@ with one statement per table. The indicator index is in memory.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Final
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from fraudlink.audit import service as audit_service
 from fraudlink.audit.service import Actor, Event
-from fraudlink.database import Database, table_of, utcnow
+from fraudlink.database import Database, among, insert_for, table_of, utcnow
 from fraudlink.decisions import rules as rule_parsing
 from fraudlink.decisions.features import Context, NameKeys, Payee, Payment, Profile, features
 from fraudlink.decisions.metrics import Tally
@@ -50,7 +48,6 @@ from fraudlink.indicators.index import IndicatorIndex
 from fraudlink.partners import service as partner_service
 from fraudlink.telecom import service as telecom_service
 
-QUERY_CHUNK: Final = 900  # values per IN (...) list: well inside every engine's limit
 ALLOW_LISTED: Final = "allow_listed"
 
 
@@ -300,62 +297,56 @@ def _shadow_columns(shadow: RuleSet | None, evaluation: Evaluation | None) -> di
     }
 
 
-def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
-    ordered = sorted(values)  # a stable order: PostgreSQL locks rows in it, so no deadlocks
-    for start in range(0, len(ordered), QUERY_CHUNK):
-        yield ordered[start : start + QUERY_CHUNK]
-
-
 def _profiles(session: Session, partner_id: int, debtor_tokens: set[str]) -> dict[str, Profile]:
-    found: dict[str, Profile] = {}
-    for chunk in _chunks(debtor_tokens):
-        for row in session.execute(
-            select(
-                DebtorProfile.debtor_token,
-                DebtorProfile.payments,
-                DebtorProfile.amount_sum,
-                DebtorProfile.amount_max,
-                DebtorProfile.creditors,
-            )
-            .where(DebtorProfile.partner_id == partner_id, DebtorProfile.debtor_token.in_(chunk))
-            .order_by(DebtorProfile.debtor_token)
-            .with_for_update()  # PostgreSQL: two workers never lose one of a debtor's payments
-        ):
-            found[row.debtor_token] = Profile(
-                row.payments, row.amount_sum, row.amount_max, list(row.creditors)
-            )
-    return found
+    rows = session.execute(
+        select(
+            DebtorProfile.debtor_token,
+            DebtorProfile.payments,
+            DebtorProfile.amount_sum,
+            DebtorProfile.amount_max,
+            DebtorProfile.creditors,
+        )
+        .where(
+            DebtorProfile.partner_id == partner_id,
+            among(session, DebtorProfile.debtor_token, sorted(debtor_tokens)),
+        )
+        # PostgreSQL: two workers never lose one of a debtor's payments; locking in token
+        # order, two batches never wait for each other in a circle.
+        .order_by(DebtorProfile.debtor_token)
+        .with_for_update()
+    )
+    return {
+        row.debtor_token: Profile(row.payments, row.amount_sum, row.amount_max, list(row.creditors))
+        for row in rows
+    }
 
 
 def _payees(session: Session, creditor_tokens: set[str]) -> dict[str, Payee]:
-    found: dict[str, Payee] = {}
-    for chunk in _chunks(creditor_tokens):
-        for row in session.execute(
-            select(
-                PayeeRecord.creditor_token,
-                PayeeRecord.first_seen,
-                PayeeRecord.payments,
-                PayeeRecord.names,
-            )
-            .where(PayeeRecord.creditor_token.in_(chunk))
-            .order_by(PayeeRecord.creditor_token)
-            .with_for_update()
-        ):
-            found[row.creditor_token] = Payee(row.first_seen, row.payments, list(row.names))
-    return found
+    rows = session.execute(
+        select(
+            PayeeRecord.creditor_token,
+            PayeeRecord.first_seen,
+            PayeeRecord.payments,
+            PayeeRecord.names,
+        )
+        .where(among(session, PayeeRecord.creditor_token, sorted(creditor_tokens)))
+        .order_by(PayeeRecord.creditor_token)
+        .with_for_update()
+    )
+    return {
+        row.creditor_token: Payee(row.first_seen, row.payments, list(row.names)) for row in rows
+    }
 
 
 def _allow_listed(session: Session, partner_id: int, creditor_tokens: set[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in _chunks(creditor_tokens):
-        found.update(
-            session.scalars(
-                select(AllowListed.creditor_token).where(
-                    AllowListed.partner_id == partner_id, AllowListed.creditor_token.in_(chunk)
-                )
+    return set(
+        session.scalars(
+            select(AllowListed.creditor_token).where(
+                AllowListed.partner_id == partner_id,
+                among(session, AllowListed.creditor_token, list(creditor_tokens)),
             )
         )
-    return found
+    )
 
 
 def _upsert(
@@ -364,10 +355,7 @@ def _upsert(
     """Insert ``rows``, or overwrite the row with the same ``keys``: one statement for all."""
     if not rows:
         return
-    dialect_insert = (
-        postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    )
-    statement = dialect_insert(table_of(model))
+    statement = insert_for(session)(table_of(model))
     updated = {column: statement.excluded[column] for column in rows[0] if column not in keys}
     session.execute(statement.on_conflict_do_update(index_elements=keys, set_=updated), rows)
 

@@ -72,6 +72,11 @@ class Entry:
     recent_reports: tuple[RecentReport, ...]  # newest first
     last_seen: datetime
 
+    @property
+    def listed_as_fraud(self) -> bool:
+        """Whether partners may act on it as fraud: active, meets the standard, not capped."""
+        return self.status is IndicatorStatus.ACTIVE and self.shared_as_fraud and not self.capped
+
 
 def _day(moment: datetime) -> int:
     """The Dutch calendar day of a moment, as days since EPOCH: what the check shows."""

@@ -34,8 +34,6 @@ from typing import Final, Protocol
 
 import yaml
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from fraudlink.access.permissions import Permission
@@ -43,7 +41,7 @@ from fraudlink.access.service import Principal
 from fraudlink.audit import service as audit_service
 from fraudlink.audit.service import Actor, Event
 from fraudlink.crypto import FieldCipher
-from fraudlink.database import table_of, utcnow
+from fraudlink.database import insert_for, table_of, utcnow
 from fraudlink.errors import Conflict, InvalidInput, NotFound
 from fraudlink.identifiers import Identifier, IdentifierKind, parse
 from fraudlink.indicators.models import (
@@ -143,9 +141,7 @@ def is_warning_listed(identifier: Identifier, partner_domains: Iterable[str]) ->
 
 def _take_changes(session: Session, count: int) -> int:
     """Reserve ``count`` consecutive change positions; returns the first."""
-    dialect_insert = (
-        postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    )
+    dialect_insert = insert_for(session)
     session.execute(
         dialect_insert(ChangeCounter).values(id=1, last_change=0).on_conflict_do_nothing()
     )

@@ -17,8 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from fraudlink.advice import outcomes as advice_outcomes
@@ -26,7 +24,7 @@ from fraudlink.advice import service as advice_service
 from fraudlink.audit import service as audit_service
 from fraudlink.audit.service import Actor, Event
 from fraudlink.crypto import FieldCipher
-from fraudlink.database import keys_of, table_of, utcnow
+from fraudlink.database import insert_for, keys_of, table_of, utcnow
 from fraudlink.errors import NotFound
 from fraudlink.i18n import LOCAL_TIME_ZONE, Language
 from fraudlink.identifiers import Identifier, IdentifierKind, Pseudonymiser, parse
@@ -129,9 +127,7 @@ def allocate_references(session: Session, *, year: int, count: int) -> list[str]
     advanced, so concurrent intakes never hand out a number twice.
     """
     # The year's first intakes may race to create its counter row: whoever loses does nothing.
-    dialect_insert = (
-        postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    )
+    dialect_insert = insert_for(session)
     session.execute(
         dialect_insert(ReportCounter).values(year=year, last_number=0).on_conflict_do_nothing()
     )

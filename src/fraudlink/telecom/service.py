@@ -11,7 +11,6 @@ the purpose limitation that the planned basis in the Telecommunicatiewet asks fo
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -20,31 +19,24 @@ from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
 from sqlalchemy import (
-    ColumnElement,
     CursorResult,
-    String,
-    any_,
-    bindparam,
     delete,
     func,
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fraudlink.access.service import Principal
 from fraudlink.audit import service as audit_service
 from fraudlink.audit.service import Actor
-from fraudlink.database import table_of
+from fraudlink.database import among, insert_for, table_of
 from fraudlink.errors import Conflict, InvalidInput, NotFound
 from fraudlink.identifiers import Identifier, IdentifierKind, InvalidIdentifier, parse
 from fraudlink.indicators import service as indicator_service
 from fraudlink.indicators.index import Entry, IndicatorIndex
-from fraudlink.indicators.vocabulary import IndicatorStatus, SightingKind
+from fraudlink.indicators.vocabulary import SightingKind
 from fraudlink.partners import service as partner_service
 from fraudlink.settings import Settings
 from fraudlink.telecom import rules, senders
@@ -380,13 +372,7 @@ def check_sms(
 
 
 def _reported(entry: Entry | None) -> bool:
-    """Whether the index holds the number as fraud that partners may act on."""
-    return (
-        entry is not None
-        and entry.status is IndicatorStatus.ACTIVE
-        and entry.shared_as_fraud
-        and not entry.capped
-    )
+    return entry is not None and entry.listed_as_fraud
 
 
 def judge_caller(
@@ -519,12 +505,6 @@ def _add_sighting(
 # Call signals
 
 
-def _insert_for(session: Session) -> Any:
-    """The INSERT of the session's engine, which both know to turn into an upsert."""
-    dialect = session.get_bind().dialect.name
-    return postgresql_insert if dialect == "postgresql" else sqlite_insert
-
-
 def record_call_signal(
     session: Session,
     *,
@@ -553,7 +533,7 @@ def record_call_signal(
     expires_at = (
         ended_at + windows.after_call if ended_at is not None else started_at + windows.longest_call
     )
-    upsert = _insert_for(session)(table_of(CallSignal)).values(
+    upsert = insert_for(session)(table_of(CallSignal)).values(
         operator_id=principal.partner_id,
         subscriber_token=subscriber_token,
         caller_token=WITHHELD if caller is None else caller.token,
@@ -588,21 +568,6 @@ def record_call_signal(
     return expires_at
 
 
-def _among(session: Session, column: Any, values: list[str]) -> ColumnElement[bool]:
-    """``column IN values``, the values bound as one array (PostgreSQL) or JSON list (SQLite).
-
-    A batch of ten thousand bound one by one costs SQLAlchemy more than the indexed search
-    itself, and could pass an engine's limit of parameters.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        return cast(
-            "ColumnElement[bool]",
-            column == any_(bindparam(None, values, type_=postgresql.ARRAY(String))),
-        )
-    listed = func.json_each(json.dumps(values)).table_valued("value")
-    return cast("ColumnElement[bool]", column.in_(select(listed.c.value)))
-
-
 def call_contexts(
     session: Session, *, subscriber_tokens: Collection[str], now: datetime
 ) -> dict[str, CallContext]:
@@ -617,15 +582,13 @@ def call_contexts(
     signals: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)
     for signal_id, token, reasons in session.execute(
         select(CallSignal.id, CallSignal.subscriber_token, CallSignal.reasons).where(
-            _among(session, CallSignal.subscriber_token, wanted), CallSignal.expires_at > now
+            among(session, CallSignal.subscriber_token, wanted), CallSignal.expires_at > now
         )
     ):
         signals[token].append((signal_id, reasons))
     callees = session.scalars(
         select(SpoofingEvent.callee_token)
-        .where(
-            _among(session, SpoofingEvent.callee_token, wanted), SpoofingEvent.callee_until > now
-        )
+        .where(among(session, SpoofingEvent.callee_token, wanted), SpoofingEvent.callee_until > now)
         .distinct()
     )
     spoofed = {token for token in callees if token is not None}
