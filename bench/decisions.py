@@ -53,7 +53,7 @@ from sqlalchemy import select
 from fraudlink.audit.service import Actor
 from fraudlink.console import open_database
 from fraudlink.crypto import installation_keys
-from fraudlink.database import Database
+from fraudlink.database import Database, utcnow
 from fraudlink.decisions import service
 from fraudlink.decisions.features import Context, NameKeys, Payee, Payment, Profile
 from fraudlink.decisions.metrics import Tally
@@ -577,15 +577,22 @@ def with_storage(
     for label in ("first pass, new profiles and payees", "second pass, known ones"):
         started = time.perf_counter()
         for bank, batch in batches:
+            now = utcnow()
+            with database.read_only() as session:
+                around = service.surroundings(
+                    session, payments=batch, partner_id=partner_ids[bank], now=now
+                )
             with database.transaction() as session:
                 service.decide(
                     session,
                     payments=batch,
                     partner_id=partner_ids[bank],
                     partner_name=bank,
+                    around=around,
                     rulebook=rulebook,
                     index=index,
                     actor=ACTOR,
+                    now=now,
                 )
         seconds = time.perf_counter() - started
         figures.add(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -13,7 +13,7 @@ from fraudlink.access import service
 from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
 from fraudlink.errors import Unauthenticated
-from fraudlink.web.dependencies import SessionDep
+from fraudlink.web.dependencies import DatabaseDep, SessionDep
 from fraudlink.web.navigation import return_path
 
 SESSION_KEY_PREFIX = "key_prefix"
@@ -32,6 +32,27 @@ def require(permission: Permission | None = None) -> Callable[..., Principal]:
         principal = service.authenticate(session, token=credentials.credentials)
         if permission is not None:
             principal.require(permission)
+        return principal
+
+    return dependency
+
+
+def require_briefly(permission: Permission) -> Callable[..., Awaitable[Principal]]:
+    """Like ``require``, checking the key in a short transaction of its own.
+
+    For a hot path that runs its own write transaction and keeps it short: on SQLite a
+    request's transaction holds the one write lock from its first statement to its commit.
+    """
+
+    async def dependency(
+        database: DatabaseDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        if credentials is None:
+            raise Unauthenticated("access.key_missing")
+        with database.transaction() as session:
+            principal = service.authenticate(session, token=credentials.credentials)
+        principal.require(permission)
         return principal
 
     return dependency

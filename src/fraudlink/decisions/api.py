@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from fraudlink.access.dependencies import require
+from fraudlink.access.dependencies import require, require_briefly
 from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
 from fraudlink.database import Database, utcnow
@@ -41,6 +41,8 @@ from fraudlink.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
 Requester = Annotated[Principal, Depends(require(Permission.DECISION_REQUEST))]
+# The decision routes keep their write transaction short: the key is checked before it begins.
+Asker = Annotated[Principal, Depends(require_briefly(Permission.DECISION_REQUEST))]
 _XML_TYPES = ("application/xml", "text/xml")
 _BODY_DOC = {
     "requestBody": {
@@ -119,7 +121,6 @@ def _documents(
 
 def _decide(
     request: Request,
-    session: Session,
     principal: Principal,
     payments: list[PaymentIn],
     *,
@@ -144,16 +145,22 @@ def _decide(
     index = indicator_index(request)
     index.catch_up(database)
     rulebook.refresh(database)
-    return service.decide(
-        session,
-        payments=prepared,
-        partner_id=principal.partner_id,
-        partner_name=principal.partner_name,
-        rulebook=rulebook,
-        index=index,
-        actor=principal.actor,
-        now=now,
-    )
+    with database.read_only() as session:
+        around = service.surroundings(
+            session, payments=prepared, partner_id=principal.partner_id, now=now
+        )
+    with database.transaction() as session:
+        return service.decide(
+            session,
+            payments=prepared,
+            partner_id=principal.partner_id,
+            partner_name=principal.partner_name,
+            around=around,
+            rulebook=rulebook,
+            index=index,
+            actor=principal.actor,
+            now=now,
+        )
 
 
 @router.post(
@@ -162,9 +169,7 @@ def _decide(
     openapi_extra=_BODY_DOC,
     responses=problem_responses(401, 403, 422),
 )
-async def decide(
-    request: Request, principal: Requester, session: SessionDep, extras: ExtrasDep
-) -> JSONResponse:
+async def decide(request: Request, principal: Asker, extras: ExtrasDep) -> JSONResponse:
     """Decide one payment now: allow, warn, delay or block, with the reasons.
 
     Accepts the payment as JSON (see PaymentIn), or a pacs.008 message with one credit transfer
@@ -172,7 +177,7 @@ async def decide(
     what it does not carry.
     """
     payments, listed = await _payments_in(request, extras, batch=False)
-    (decided,) = _decide(request, session, principal, payments, listed=listed)
+    (decided,) = _decide(request, principal, payments, listed=listed)
     return JSONResponse(_decided_json(decided))
 
 
@@ -191,12 +196,10 @@ async def decide(
     },
     responses=problem_responses(401, 403, 422),
 )
-async def decide_batch(
-    request: Request, principal: Requester, session: SessionDep, extras: ExtrasDep
-) -> JSONResponse:
+async def decide_batch(request: Request, principal: Asker, extras: ExtrasDep) -> JSONResponse:
     """Decide many payments in one request; the decisions come back in the same order."""
     payments, listed = await _payments_in(request, extras, batch=True)
-    decided = _decide(request, session, principal, payments, listed=listed)
+    decided = _decide(request, principal, payments, listed=listed)
     return JSONResponse({"decisions": [_decided_json(one) for one in decided]})
 
 

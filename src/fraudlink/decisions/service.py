@@ -10,13 +10,13 @@ with one statement per table. The indicator index is in memory.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Final
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from fraudlink.audit import service as audit_service
@@ -47,6 +47,7 @@ from fraudlink.identifiers import (
 from fraudlink.indicators.index import IndicatorIndex
 from fraudlink.partners import service as partner_service
 from fraudlink.telecom import service as telecom_service
+from fraudlink.telecom.service import CallContext
 
 ALLOW_LISTED: Final = "allow_listed"
 
@@ -176,40 +177,69 @@ def _allow_listed_reason() -> Reason:
     )
 
 
+@dataclass(frozen=True)
+class Surroundings:
+    """What a batch's decisions read before they take the write lock: facts at one moment."""
+
+    calls: Mapping[str, CallContext]  # by phone token, only the asking bank's own customers
+    allow_listed: frozenset[str]  # creditor tokens
+    own_accounts: frozenset[tuple[str, str]]  # (country, bank code) the bank holds
+
+    def call_of(self, payment: Payment) -> CallContext:
+        phone = _customer_phone(payment, self.own_accounts)
+        return self.calls.get(phone or "", telecom_service.NO_CALLS)
+
+
+def surroundings(
+    session: Session, *, payments: Sequence[Payment], partner_id: int, now: datetime
+) -> Surroundings:
+    """Read in any transaction (a read-only one keeps writers free): the decision's inputs that
+    no decision writes."""
+    own_accounts = frozenset(
+        partner_service.bank_codes_of(session, partner_id=partner_id)
+        if any(payment.phone_token for payment in payments)
+        else ()
+    )
+    phones = {phone for payment in payments if (phone := _customer_phone(payment, own_accounts))}
+    return Surroundings(
+        calls=telecom_service.call_contexts(session, subscriber_tokens=phones, now=now),
+        allow_listed=_allow_listed(
+            session, partner_id, {payment.creditor_token for payment in payments}
+        ),
+        own_accounts=own_accounts,
+    )
+
+
 def decide(
     session: Session,
     *,
     payments: Sequence[Payment],
     partner_id: int,
     partner_name: str,
+    around: Surroundings,
     rulebook: Rulebook,
     index: IndicatorIndex,
     actor: Actor,
-    now: datetime | None = None,
+    now: datetime,
 ) -> list[Decided]:
-    """Decide ``payments`` in order for the bank ``partner_id`` and record every decision."""
-    now = now or utcnow()
+    """Decide ``payments`` in order for the bank ``partner_id`` and record every decision.
+
+    Reads and writes only what decisions themselves change (profiles, payees): in a write
+    transaction that is kept short, since on SQLite it holds the one write lock.
+    """
     live, shadow = rulebook.sets_for(partner_name)
     profiles = _profiles(session, partner_id, {payment.debtor_token for payment in payments})
     payees = _payees(session, {payment.creditor_token for payment in payments})
-    allowed = _allow_listed(session, partner_id, {payment.creditor_token for payment in payments})
-    own_accounts = (
-        partner_service.bank_codes_of(session, partner_id=partner_id)
-        if any(payment.phone_token for payment in payments)
-        else set()
-    )
-    phones = {phone for payment in payments if (phone := _customer_phone(payment, own_accounts))}
-    calls = telecom_service.call_contexts(session, subscriber_tokens=phones, now=now)
     decided, rows, signal_uses = [], [], []
     for payment in payments:
         profile = profiles.setdefault(payment.debtor_token, Profile())
-        call = calls.get(_customer_phone(payment, own_accounts) or "", telecom_service.NO_CALLS)
+        call = around.call_of(payment)
         context = Context(
             indicator=index.lookup(payment.creditor_token),
             call=call,
             profile=profile,
             payee=payees.get(payment.creditor_token),
-            allow_listed=payment.creditor_token in allowed,
+            allow_listed=payment.creditor_token in around.allow_listed,
         )
         evaluation = judge(live, payment, context)
         shadow_evaluation = judge(shadow, payment, context) if shadow else None
@@ -241,7 +271,7 @@ def decide(
     return decided
 
 
-def _customer_phone(payment: Payment, own_accounts: set[tuple[str, str]]) -> str | None:
+def _customer_phone(payment: Payment, own_accounts: frozenset[tuple[str, str]]) -> str | None:
     """The phone token whose call signals may be used: only of the asking bank's own customer.
 
     An operator's signal serves one purpose, protecting that bank's customer, so the debtor
@@ -338,8 +368,8 @@ def _payees(session: Session, creditor_tokens: set[str]) -> dict[str, Payee]:
     }
 
 
-def _allow_listed(session: Session, partner_id: int, creditor_tokens: set[str]) -> set[str]:
-    return set(
+def _allow_listed(session: Session, partner_id: int, creditor_tokens: set[str]) -> frozenset[str]:
+    return frozenset(
         session.scalars(
             select(AllowListed.creditor_token).where(
                 AllowListed.partner_id == partner_id,
@@ -350,14 +380,25 @@ def _allow_listed(session: Session, partner_id: int, creditor_tokens: set[str]) 
 
 
 def _upsert(
-    session: Session, model: type[Any], keys: list[str], rows: list[dict[str, Any]]
+    session: Session, model: type[Any], keys: tuple[str, ...], rows: list[dict[str, Any]]
 ) -> None:
     """Insert ``rows``, or overwrite the row with the same ``keys``: one statement for all."""
-    if not rows:
-        return
-    statement = insert_for(session)(table_of(model))
-    updated = {column: statement.excluded[column] for column in rows[0] if column not in keys}
-    session.execute(statement.on_conflict_do_update(index_elements=keys, set_=updated), rows)
+    if rows:
+        statement = _upsert_statement(insert_for(session), table_of(model), keys, tuple(rows[0]))
+        session.execute(statement, rows)
+
+
+@lru_cache(maxsize=16)
+def _upsert_statement(
+    dialect_insert: Callable[[Any], Any],
+    table: Table,
+    keys: tuple[str, ...],
+    columns: tuple[str, ...],
+) -> Any:
+    """Built once per engine and table: building ``excluded`` costs more than running it."""
+    statement = dialect_insert(table)
+    updated = {column: statement.excluded[column] for column in columns if column not in keys}
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=updated)
 
 
 def _save_profiles(
@@ -366,7 +407,7 @@ def _save_profiles(
     _upsert(
         session,
         DebtorProfile,
-        ["partner_id", "debtor_token"],
+        ("partner_id", "debtor_token"),
         [
             {
                 "partner_id": partner_id,
@@ -386,7 +427,7 @@ def _save_payees(session: Session, payees: dict[str, Payee]) -> None:
     _upsert(
         session,
         PayeeRecord,
-        ["creditor_token"],
+        ("creditor_token",),
         [
             {
                 "creditor_token": token,
