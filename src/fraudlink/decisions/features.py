@@ -24,6 +24,7 @@ from fraudlink.telecom.vocabulary import CallReason
 # A feature's kind says which comparisons a rule may make on it.
 FEATURES: Final[Mapping[str, type]] = {
     "amount_cents": int,
+    "amount_euros": float,  # the same, for sentences: "€ {amount_euros:.0f}"
     "currency": str,
     "channel": str,
     "hour": int,  # Dutch local time
@@ -186,6 +187,7 @@ def features(payment: Payment, context: Context) -> dict[str, object]:
     mean = profile.amount_sum / profile.payments if profile.payments else 0
     return {
         "amount_cents": payment.amount_cents,
+        "amount_euros": payment.amount_cents / 100,
         "currency": payment.currency,
         "channel": payment.channel,
         "hour": local.hour,
