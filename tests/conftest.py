@@ -25,6 +25,9 @@ from fraudlink.database import Database
 from fraudlink.migrations import upgrade
 from fraudlink.settings import Settings
 
+# The browser fixtures (page, browser, base_url, api) serve every folder from one definition:
+# a second session-wide Playwright in the same process would refuse to start.
+pytest_plugins = ("tests.browser_fixtures",)
 POSTGRESQL_URL = os.environ.get("FRAUDLINK_TEST_DATABASE_URL")
 GENESIS_HASH = "0" * 64
 

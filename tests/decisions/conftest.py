@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from fraudlink.database import Database
-from tests.pages.conftest import base_url, browser, page, playwright  # noqa: F401
 from tests.reports.partnership import Partnership, build_partnership
 
 

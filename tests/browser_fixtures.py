@@ -1,4 +1,5 @@
-"""Fixtures for the browser tests: the real app on a real port, and Debian's Chromium to visit it.
+"""Fixtures for the browser tests of every folder: the real app on a real port, and Debian's
+Chromium to visit it (a plugin of the root conftest: one Playwright per worker process).
 
 Playwright drives the Chromium that Debian installs (``/usr/bin/chromium``); it never downloads
 a browser of its own. One browser per xdist worker is started once, and every test gets a fresh
