@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
@@ -56,6 +57,19 @@ class CommandGroup(TyperGroup):
         except DBAPIError as error:
             reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
             fail("migrations.database_unusable", reason=reason)
+
+
+def progress_bar(*, quiet: bool = False) -> Progress:
+    """The progress bar of long commands; ``quiet`` (a --json run) shows none."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=quiet,
+        disable=quiet,
+    )
 
 
 def print_json(text: str) -> None:

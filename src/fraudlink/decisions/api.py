@@ -213,15 +213,7 @@ def _decided_json(decided: service.Decided) -> dict[str, Any]:
         "outcome": evaluation.outcome.value,
         "score": evaluation.score,
         "reasons": [
-            {
-                "code": reason.code,
-                "weight": reason.weight,
-                "floor": reason.floor.value,
-                "facts": reason.facts,
-                "nl": reason.nl,
-                "en": reason.en,
-            }
-            for reason in evaluation.reasons
+            reason.stored() | {"nl": reason.nl, "en": reason.en} for reason in evaluation.reasons
         ],
         "customer_warning": _texts(evaluation),
         "rules_version": decided.rules_version,

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from fraudlink.audit.service import Actor
-from fraudlink.console import console, fail, open_database, print_json, say
+from fraudlink.console import console, fail, open_database, print_json, progress_bar, say
 from fraudlink.crypto import installation_keys
 from fraudlink.decisions import backtest, service
 from fraudlink.decisions import rules as rule_parsing
@@ -117,15 +116,7 @@ def run_backtest(
     index.catch_up(database)
     rows = list(backtest.read_rows(file))
     language = terminal_language()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-        disable=as_json,
-    ) as progress:
+    with progress_bar(quiet=as_json) as progress:
         task = progress.add_task(file.name, total=len(rows))
         result = backtest.replay(
             iter(rows),

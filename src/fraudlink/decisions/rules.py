@@ -140,6 +140,11 @@ class Reason:
     nl: str
     en: str
 
+    def stored(self) -> dict[str, object]:
+        """As a decision keeps it: the sentences follow from the rule set's version."""
+        return {"code": self.code, "weight": self.weight, "floor": self.floor.value,
+                "facts": self.facts}  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Evaluation:

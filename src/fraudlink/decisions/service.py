@@ -300,15 +300,7 @@ def _decision_row(
         "currency": payment.currency,
         "outcome": evaluation.outcome,
         "score": evaluation.score,
-        "reasons": [
-            {
-                "code": reason.code,
-                "weight": reason.weight,
-                "floor": reason.floor.value,
-                "facts": reason.facts,
-            }
-            for reason in evaluation.reasons
-        ],
+        "reasons": [reason.stored() for reason in evaluation.reasons],
         "rules_version": version,
         "truth": None,
         "truth_at": None,

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from fraudlink.access.permissions import GRANTS, Permission
 from fraudlink.audit.service import Actor
-from fraudlink.console import console, fail, open_database, print_json, say
+from fraudlink.console import fail, open_database, print_json, progress_bar, say
 from fraudlink.i18n import terminal_language, translate
 from fraudlink.partners import service as partner_service
 from fraudlink.reports import importing, service
@@ -45,15 +44,7 @@ def import_file(
     partner_id = source.id if source else None
     rows = list(importing.read_rows(file))
     language = terminal_language()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=as_json,
-        disable=as_json,
-    ) as progress:
+    with progress_bar(quiet=as_json) as progress:
         task = progress.add_task(file.name, total=len(rows))
         summary = importing.import_rows(
             database,
