@@ -57,6 +57,7 @@ from fraudlink.database import Database, utcnow
 from fraudlink.decisions import service
 from fraudlink.decisions.features import Context, NameKeys, Payee, Payment, Profile
 from fraudlink.decisions.metrics import Tally
+from fraudlink.decisions.rulebook import Rulebook
 from fraudlink.decisions.rules import Evaluation, RuleSet, bundled
 from fraudlink.decisions.schemas import PaymentIn
 from fraudlink.decisions.vocabulary import Outcome
@@ -571,7 +572,7 @@ def with_storage(
             name: partner_service.get_by_name(session, name=name).id
             for name in set(installation.banks)
         }
-    rulebook = service.Rulebook()
+    rulebook = Rulebook()
     rulebook.refresh(database)
     batches = per_bank(payments, installation.banks, STORAGE_BATCH)
     for label in ("first pass, new profiles and payees", "second pass, known ones"):

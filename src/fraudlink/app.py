@@ -23,7 +23,7 @@ from fraudlink.database import Database
 from fraudlink.decisions import api as decisions_api
 from fraudlink.decisions import pages as decisions_pages
 from fraudlink.decisions.features import NameKeys
-from fraudlink.decisions.service import Rulebook
+from fraudlink.decisions.rulebook import Rulebook
 from fraudlink.identifiers import Pseudonymiser
 from fraudlink.identifiers import api as identifiers_api
 from fraudlink.indicators import api as indicators_api

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Locator, Page, expect
 
 from fraudlink.database import Database
-from fraudlink.decisions import pages, rules, service
+from fraudlink.decisions import pages, rulebook, rules
 from fraudlink.decisions.vocabulary import Outcome, RuleSetStatus, Truth
 from fraudlink.i18n import LANGUAGES, LOCAL_TIME_ZONE, Language, translate
 from fraudlink.identifiers import IdentifierKind, parse
@@ -30,7 +30,7 @@ def load_shadow_rules(database: Database) -> None:
     """The shipped rules again under a new version, as a draft to compare beside them."""
     document = rules.bundled().document.replace(f'version: "{LIVE}"', f'version: "{SHADOW}"')
     with database.transaction() as session:
-        service.load_rules(session, document=document, status=RuleSetStatus.SHADOW, actor=OPERATOR)
+        rulebook.load_rules(session, document=document, status=RuleSetStatus.SHADOW, actor=OPERATOR)
 
 
 def open_page(page: Page, base_url: str, partnership: Partnership, partner: str = ING) -> None:

@@ -19,6 +19,7 @@ from fraudlink.database import Database, utcnow
 from fraudlink.decisions import pacs008, service
 from fraudlink.decisions.features import NameKeys, Payment
 from fraudlink.decisions.models import Decision
+from fraudlink.decisions.rulebook import Rulebook
 from fraudlink.decisions.rules import Evaluation, RuleSet, Texts
 from fraudlink.decisions.schemas import (
     BATCH_BODY_SCHEMA,
@@ -127,7 +128,7 @@ def _decide(
     listed: bool,
 ) -> list[service.Decided]:
     state = request.app.state
-    rulebook: service.Rulebook = state.rulebook
+    rulebook: Rulebook = state.rulebook
     pseudonymiser: Pseudonymiser = state.pseudonymiser
     name_keys: NameKeys = state.name_keys
     now = utcnow()
@@ -258,7 +259,7 @@ def effectiveness(
 @router.get("/rules", responses=problem_responses(401, 403))
 def current_rules(request: Request, database: DatabaseDep, principal: Requester) -> dict[str, Any]:
     """The live rule set (and the shadow one) as they apply to your organisation."""
-    rulebook: service.Rulebook = request.app.state.rulebook
+    rulebook: Rulebook = request.app.state.rulebook
     rulebook.refresh(database)
     live, shadow = rulebook.sets_for(principal.partner_name)
     return {"live": _rules_json(live), "shadow": _rules_json(shadow) if shadow else None}

@@ -12,7 +12,7 @@ from rich.table import Table
 from fraudlink.audit.service import Actor
 from fraudlink.console import console, fail, open_database, print_json, progress_bar, say
 from fraudlink.crypto import installation_keys
-from fraudlink.decisions import backtest, service
+from fraudlink.decisions import backtest, rulebook
 from fraudlink.decisions import rules as rule_parsing
 from fraudlink.decisions.features import NameKeys
 from fraudlink.decisions.metrics import Tally
@@ -42,7 +42,7 @@ def load(
         fail("decisions.backtest_file_missing", path=str(file))
     status = RuleSetStatus.SHADOW if shadow else RuleSetStatus.LIVE
     with open_database().transaction() as session:
-        version = service.load_rules(
+        version = rulebook.load_rules(
             session, document=file.read_text("utf-8"), status=status, actor=Actor.operator()
         )
         count = len(rule_parsing.parse(version.document).rules)
@@ -53,7 +53,7 @@ def load(
 def promote() -> None:
     """Make the shadow rules live."""
     with open_database().transaction() as session:
-        version = service.promote_shadow(session, actor=Actor.operator())
+        version = rulebook.promote_shadow(session, actor=Actor.operator())
     say("decisions.rules_promoted", version=version.version)
 
 
@@ -61,7 +61,7 @@ def promote() -> None:
 def stop_shadow() -> None:
     """Stop running the shadow rules."""
     with open_database().transaction() as session:
-        version = service.stop_shadow(session, actor=Actor.operator())
+        version = rulebook.stop_shadow(session, actor=Actor.operator())
     say("decisions.shadow_stopped", version=version.version)
 
 
@@ -70,7 +70,7 @@ def list_versions() -> None:
     """Every rule-set version loaded, newest first (the bundled one is live until another is)."""
     table = Table("version", "status", "loaded", "by")
     with open_database().read_only() as session:
-        versions = service.versions(session)
+        versions = rulebook.versions(session)
         for version in versions:
             table.add_row(
                 version.version,
@@ -107,9 +107,9 @@ def run_backtest(
     if rules is not None:
         rule_set = rule_parsing.parse(rules.read_text("utf-8"))
     else:
-        rulebook = service.Rulebook()
-        rulebook.refresh(database)
-        rule_set = rulebook.live
+        live_rules = rulebook.Rulebook()
+        live_rules.refresh(database)
+        rule_set = live_rules.live
     if partner:
         rule_set = rule_set.for_partner(partner)
     index = IndicatorIndex(Policy.from_settings(settings))

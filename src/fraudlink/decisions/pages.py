@@ -24,6 +24,7 @@ from fraudlink.database import Database, utcnow
 from fraudlink.decisions import service
 from fraudlink.decisions.metrics import Tally
 from fraudlink.decisions.models import Decision
+from fraudlink.decisions.rulebook import Rulebook
 from fraudlink.decisions.rules import RuleSet
 from fraudlink.decisions.schemas import AllowListIn
 from fraudlink.decisions.vocabulary import Outcome, RuleSetStatus, Truth
@@ -161,7 +162,7 @@ def _figures(session: Session, partner_id: int) -> list[SetFigures]:
 
 
 def _live_rules(request: Request, database: Database, principal: Principal) -> RuleSet:
-    rulebook: service.Rulebook = request.app.state.rulebook
+    rulebook: Rulebook = request.app.state.rulebook
     rulebook.refresh(database)
     live, _ = rulebook.sets_for(principal.partner_name)
     return live
