@@ -22,6 +22,7 @@ from fraudlink.crypto import installation_keys
 from fraudlink.database import Database
 from fraudlink.decisions import api as decisions_api
 from fraudlink.decisions import pages as decisions_pages
+from fraudlink.decisions.batcher import DecisionBatcher
 from fraudlink.decisions.features import NameKeys
 from fraudlink.decisions.rulebook import Rulebook
 from fraudlink.identifiers import Pseudonymiser
@@ -90,6 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.pseudonymiser = Pseudonymiser(keys.pseudonym)
     app.state.indicator_index = IndicatorIndex(indicator_service.Policy.from_settings(settings))
     app.state.rulebook = Rulebook()
+    app.state.decision_batcher = DecisionBatcher(
+        database, app.state.rulebook, app.state.indicator_index
+    )
     app.state.name_keys = NameKeys(keys.payee_names)
     app.state.rate_limiter = create_rate_limiter(
         Limits(

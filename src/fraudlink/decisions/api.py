@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from fraudlink.access.dependencies import require, require_briefly
 from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
-from fraudlink.database import Database, utcnow
+from fraudlink.database import utcnow
 from fraudlink.decisions import pacs008, service
+from fraudlink.decisions.batcher import DecisionBatcher
 from fraudlink.decisions.features import NameKeys, Payment
 from fraudlink.decisions.models import Decision
 from fraudlink.decisions.rulebook import Rulebook
@@ -35,7 +36,6 @@ from fraudlink.decisions.schemas import (
 from fraudlink.decisions.vocabulary import PaymentChannel
 from fraudlink.errors import InvalidInput
 from fraudlink.identifiers import Pseudonymiser
-from fraudlink.indicators.api import indicator_index
 from fraudlink.reports.vocabulary import AgeBand
 from fraudlink.web.dependencies import DatabaseDep, RowId, SessionDep
 from fraudlink.web.problems import problem_responses
@@ -120,7 +120,7 @@ def _documents(
     return payments, True
 
 
-def _decide(
+async def _decide(
     request: Request,
     principal: Principal,
     payments: list[PaymentIn],
@@ -128,7 +128,6 @@ def _decide(
     listed: bool,
 ) -> list[service.Decided]:
     state = request.app.state
-    rulebook: Rulebook = state.rulebook
     pseudonymiser: Pseudonymiser = state.pseudonymiser
     name_keys: NameKeys = state.name_keys
     now = utcnow()
@@ -142,26 +141,8 @@ def _decide(
         )
         for position, payment in enumerate(payments)
     ]
-    database: Database = state.database
-    index = indicator_index(request)
-    index.catch_up(database)
-    rulebook.refresh(database)
-    with database.read_only() as session:
-        around = service.surroundings(
-            session, payments=prepared, partner_id=principal.partner_id, now=now
-        )
-    with database.transaction() as session:
-        return service.decide(
-            session,
-            payments=prepared,
-            partner_id=principal.partner_id,
-            partner_name=principal.partner_name,
-            around=around,
-            rulebook=rulebook,
-            index=index,
-            actor=principal.actor,
-            now=now,
-        )
+    batcher: DecisionBatcher = state.decision_batcher
+    return await batcher.decide(principal, prepared)
 
 
 @router.post(
@@ -178,7 +159,7 @@ async def decide(request: Request, principal: Asker, extras: ExtrasDep) -> JSONR
     what it does not carry.
     """
     payments, listed = await _payments_in(request, extras, batch=False)
-    (decided,) = _decide(request, principal, payments, listed=listed)
+    (decided,) = await _decide(request, principal, payments, listed=listed)
     return JSONResponse(_decided_json(decided))
 
 
@@ -200,7 +181,7 @@ async def decide(request: Request, principal: Asker, extras: ExtrasDep) -> JSONR
 async def decide_batch(request: Request, principal: Asker, extras: ExtrasDep) -> JSONResponse:
     """Decide many payments in one request; the decisions come back in the same order."""
     payments, listed = await _payments_in(request, extras, batch=True)
-    decided = _decide(request, principal, payments, listed=listed)
+    decided = await _decide(request, principal, payments, listed=listed)
     return JSONResponse({"decisions": [_decided_json(one) for one in decided]})
 
 
