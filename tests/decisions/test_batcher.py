@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from fraudlink.access import service as access_service
+from fraudlink.access.models import ApiKey
 from fraudlink.access.service import Principal
 from fraudlink.database import Database, utcnow
 from fraudlink.decisions import service
@@ -127,3 +128,15 @@ def test_concurrent_requests_over_http_are_all_decided_and_stored(
     with database.read_only() as session:
         assert len(session.scalars(select(Decision.id)).all()) == 20
         assert session.scalars(select(DebtorProfile.payments)).one() == 20
+
+
+def test_a_decision_notes_the_use_of_its_key_as_every_request_does(
+    client: TestClient, partnership: Partnership, database: Database
+) -> None:
+    key = partnership.key(ING)
+    prefix = key.split("_")[1]
+    response = client.post("/v1/decisions", json=payment(), headers=partnership.headers(ING))
+    assert response.status_code == 200
+    with database.read_only() as session:
+        used = session.scalars(select(ApiKey.last_used_at).where(ApiKey.prefix == prefix)).one()
+    assert used is not None

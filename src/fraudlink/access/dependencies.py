@@ -37,11 +37,12 @@ def require(permission: Permission | None = None) -> Callable[..., Principal]:
     return dependency
 
 
-def require_briefly(permission: Permission) -> Callable[..., Awaitable[Principal]]:
-    """Like ``require``, checking the key in a short transaction of its own.
+def require_without_writing(permission: Permission) -> Callable[..., Awaitable[Principal]]:
+    """Like ``require``, checking the key in a read-only transaction of its own.
 
-    For a hot path that runs its own write transaction and keeps it short: on SQLite a
-    request's transaction holds the one write lock from its first statement to its commit.
+    For a hot path that runs its own write transaction and keeps it short (on SQLite a write
+    transaction holds the one write lock): that transaction notes the key's use itself, with
+    ``service.record_uses``.
     """
 
     async def dependency(
@@ -50,8 +51,10 @@ def require_briefly(permission: Permission) -> Callable[..., Awaitable[Principal
     ) -> Principal:
         if credentials is None:
             raise Unauthenticated("access.key_missing")
-        with database.transaction() as session:
-            principal = service.authenticate(session, token=credentials.credentials)
+        with database.read_only() as session:
+            principal = service.authenticate(
+                session, token=credentials.credentials, record_use=False
+            )
         principal.require(permission)
         return principal
 

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from fraudlink.access.dependencies import require, require_briefly
+from fraudlink.access.dependencies import require, require_without_writing
 from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
 from fraudlink.database import utcnow
@@ -42,8 +42,9 @@ from fraudlink.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
 Requester = Annotated[Principal, Depends(require(Permission.DECISION_REQUEST))]
-# The decision routes keep their write transaction short: the key is checked before it begins.
-Asker = Annotated[Principal, Depends(require_briefly(Permission.DECISION_REQUEST))]
+# The decision routes keep their write transaction short: the key is checked before it, and
+# the batcher notes the key's use in it.
+Asker = Annotated[Principal, Depends(require_without_writing(Permission.DECISION_REQUEST))]
 _XML_TYPES = ("application/xml", "text/xml")
 _BODY_DOC = {
     "requestBody": {

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Final
 
+from fraudlink.access import service as access_service
 from fraudlink.access.service import Principal
 from fraudlink.database import Database, utcnow
 from fraudlink.decisions import service
@@ -89,6 +90,9 @@ class DecisionBatcher:
         # By key, not partner: a decision's audit entry names the key that asked for it.
         by_key = sorted(enumerate(group), key=lambda item: item[1].principal.key_id)
         with self._database.transaction() as session:
+            access_service.record_uses(
+                session, key_ids={waiting.principal.key_id for waiting in group}, now=now
+            )
             for _, members in groupby(by_key, key=lambda item: item[1].principal.key_id):
                 requests = list(members)
                 principal = requests[0][1].principal
