@@ -168,12 +168,14 @@ class Database:
 
     def scalar_query(self, sql: str) -> Any:
         """One read-only SQL scalar without a session: the cheapest read there is."""
+        with self.connect_read_only() as connection:
+            return connection.exec_driver_sql(sql).scalar()
+
+    @contextmanager
+    def connect_read_only(self) -> Iterator[Connection]:
+        """A connection for a few Core reads, without an ORM session: for every-request paths."""
         with self.engine.connect() as connection:
-            return (
-                connection.execution_options(**{_READ_ONLY_OPTION: True})
-                .exec_driver_sql(sql)
-                .scalar()
-            )
+            yield connection.execution_options(**{_READ_ONLY_OPTION: True})
 
     @contextmanager
     def read_only(self) -> Iterator[Session]:

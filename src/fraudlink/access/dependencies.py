@@ -38,7 +38,7 @@ def require(permission: Permission | None = None) -> Callable[..., Principal]:
 
 
 def require_without_writing(permission: Permission) -> Callable[..., Awaitable[Principal]]:
-    """Like ``require``, checking the key in a read-only transaction of its own.
+    """Like ``require``, checking the key on a read-only connection of its own (no ORM session).
 
     For a hot path that runs its own write transaction and keeps it short (on SQLite a write
     transaction holds the one write lock): that transaction notes the key's use itself, with
@@ -51,9 +51,9 @@ def require_without_writing(permission: Permission) -> Callable[..., Awaitable[P
     ) -> Principal:
         if credentials is None:
             raise Unauthenticated("access.key_missing")
-        with database.read_only() as session:
+        with database.connect_read_only() as connection:
             principal = service.authenticate(
-                session, token=credentials.credentials, record_use=False
+                connection, token=credentials.credentials, record_use=False
             )
         principal.require(permission)
         return principal

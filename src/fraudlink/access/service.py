@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Row, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from fraudlink.access.models import ApiKey
@@ -164,7 +164,7 @@ def find_key(session: Session, *, prefix: str) -> ApiKey | None:
     )
 
 
-def _active_key(session: Session, which: ColumnElement[bool]) -> KeyRow | None:
+def _active_key(session: Session | Connection, which: ColumnElement[bool]) -> KeyRow | None:
     """What a key check needs, as one row of columns: every request pays for this query, and
     loading ORM objects (the key with its partner joined) cost a quarter of a decision."""
     return session.execute(
@@ -194,16 +194,18 @@ def _principal(key: KeyRow) -> Principal:
     )
 
 
-def _note_use(session: Session, key: KeyRow, now: datetime) -> None:
+def _note_use(session: Session | Connection, key: KeyRow, now: datetime) -> None:
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
         record_uses(session, key_ids=[key.id], now=now)
 
 
-def authenticate(session: Session, *, token: str, record_use: bool = True) -> Principal:
+def authenticate(
+    session: Session | Connection, *, token: str, record_use: bool = True
+) -> Principal:
     """The principal of a bearer token; every way of failing looks the same to the caller.
 
     ``record_use=False`` leaves noting the use to the caller (``record_uses``), so that the key
-    can be checked in a read-only transaction.
+    can be checked on a read-only connection.
     """
     scheme, _, rest = token.strip().partition("_")
     prefix, _, secret = rest.partition("_")
@@ -217,7 +219,7 @@ def authenticate(session: Session, *, token: str, record_use: bool = True) -> Pr
     return _principal(key)
 
 
-def record_uses(session: Session, *, key_ids: Collection[int], now: datetime) -> None:
+def record_uses(session: Session | Connection, *, key_ids: Collection[int], now: datetime) -> None:
     """Note that these keys were just used, in one statement; to the quarter hour."""
     session.execute(
         update(ApiKey)
