@@ -129,30 +129,33 @@ def load_rules(
 
 def promote_shadow(session: Session, *, actor: Actor) -> RuleSetVersion:
     """Make the shadow rule set live: the usual end of a good comparison."""
-    _, shadow = _current_versions(session)
-    if shadow is None:
-        raise NotFound("decisions.no_shadow", field="status")
+    shadow = _shadow(session)
     _retire(session, RuleSetStatus.LIVE)
-    shadow.status = RuleSetStatus.LIVE
-    _touch(session, shadow)
-    audit_service.record(
-        session, actor=actor, action="decision.rules_promoted", subject_type="rule_set",
-        subject_id=shadow.version,
-    )  # fmt: skip
-    return shadow
+    return _set_status(session, shadow, RuleSetStatus.LIVE, "decision.rules_promoted", actor)
 
 
 def stop_shadow(session: Session, *, actor: Actor) -> RuleSetVersion:
+    return _set_status(
+        session, _shadow(session), RuleSetStatus.RETIRED, "decision.shadow_stopped", actor
+    )
+
+
+def _shadow(session: Session) -> RuleSetVersion:
     _, shadow = _current_versions(session)
     if shadow is None:
         raise NotFound("decisions.no_shadow", field="status")
-    shadow.status = RuleSetStatus.RETIRED
-    _touch(session, shadow)
-    audit_service.record(
-        session, actor=actor, action="decision.shadow_stopped", subject_type="rule_set",
-        subject_id=shadow.version,
-    )  # fmt: skip
     return shadow
+
+
+def _set_status(
+    session: Session, version: RuleSetVersion, status: RuleSetStatus, action: str, actor: Actor
+) -> RuleSetVersion:
+    version.status = status
+    _touch(session, version)
+    audit_service.record(
+        session, actor=actor, action=action, subject_type="rule_set", subject_id=version.version
+    )
+    return version
 
 
 def _retire(session: Session, status: RuleSetStatus) -> None:
