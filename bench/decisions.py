@@ -55,7 +55,7 @@ from fraudlink.console import open_database
 from fraudlink.crypto import installation_keys
 from fraudlink.database import Database, utcnow
 from fraudlink.decisions import service
-from fraudlink.decisions.features import Context, NameKeys, Payee, Payment, Profile
+from fraudlink.decisions.features import Context, NameKeys, Payee, Payment, Profile, features
 from fraudlink.decisions.metrics import Tally
 from fraudlink.decisions.rulebook import Rulebook
 from fraudlink.decisions.rules import Evaluation, RuleSet, bundled
@@ -503,7 +503,7 @@ def engine(
             profile=profile,
             payee=payees.get(payment.creditor_token),
         )
-        evaluations.append(service.judge(rule_set, payment, context))
+        evaluations.append(service.judge(rule_set, features(payment, context)))
         profile.observe(payment)
         payees.setdefault(payment.creditor_token, Payee(first_seen=payment.at)).observe(payment)
     return time.perf_counter() - started, evaluations

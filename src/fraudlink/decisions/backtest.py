@@ -19,7 +19,7 @@ from typing import Final
 from pydantic import ValidationError
 
 from fraudlink.database import utcnow
-from fraudlink.decisions.features import Context, NameKeys, Payee, Profile
+from fraudlink.decisions.features import Context, NameKeys, Payee, Profile, features
 from fraudlink.decisions.metrics import Tally
 from fraudlink.decisions.rules import RuleSet
 from fraudlink.decisions.schemas import PaymentIn
@@ -92,7 +92,7 @@ def replay(
             profile=profile,
             payee=payees.get(payment.creditor_token),
         )
-        evaluation = judge(rule_set, payment, context)
+        evaluation = judge(rule_set, features(payment, context))
         profile.observe(payment)
         payees.setdefault(payment.creditor_token, Payee(first_seen=payment.at)).observe(payment)
         result.tally.add(

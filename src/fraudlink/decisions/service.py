@@ -31,7 +31,7 @@ from fraudlink.decisions.models import (
     PayeeRecord,
 )
 from fraudlink.decisions.rulebook import Rulebook, rule_set_named
-from fraudlink.decisions.rules import Evaluation, Reason, RuleSet
+from fraudlink.decisions.rules import Evaluation, Facts, Reason, RuleSet
 from fraudlink.decisions.schemas import PaymentIn
 from fraudlink.decisions.vocabulary import Outcome, Truth
 from fraudlink.errors import InvalidInput, NotFound
@@ -120,11 +120,12 @@ class Decided:
     rules_version: str
 
 
-def judge(rule_set: RuleSet, payment: Payment, context: Context) -> Evaluation:
-    """The rule set's evaluation, unless the bank allow-listed the creditor."""
-    if context.allow_listed:
+def judge(rule_set: RuleSet, facts: Facts) -> Evaluation:
+    """The rule set's evaluation of a payment's ``features``, unless the bank allow-listed the
+    creditor."""
+    if facts["allow_listed"]:
         return Evaluation(Outcome.ALLOW, 0, (_allow_listed_reason(),), None)
-    return rule_set.evaluate(features(payment, context))
+    return rule_set.evaluate(facts)
 
 
 def _allow_listed_reason() -> Reason:
@@ -202,8 +203,9 @@ def decide(
             payee=payees.get(payment.creditor_token),
             allow_listed=payment.creditor_token in around.allow_listed,
         )
-        evaluation = judge(live, payment, context)
-        shadow_evaluation = judge(shadow, payment, context) if shadow else None
+        facts = features(payment, context)  # once, for the live and the shadow rules
+        evaluation = judge(live, facts)
+        shadow_evaluation = judge(shadow, facts) if shadow else None
         profile.observe(payment)
         payee = payees.setdefault(payment.creditor_token, Payee(first_seen=payment.at))
         payee.observe(payment)
