@@ -33,6 +33,8 @@ from fraudlink.indicators import service as indicator_service
 from fraudlink.indicators.index import IndicatorIndex
 from fraudlink.indicators.scheduled import expire_daily
 from fraudlink.partners import api as partners_api
+from fraudlink.recovery import api as recovery_api
+from fraudlink.recovery.scheduled import upkeep_regularly
 from fraudlink.reports import api as reports_api
 from fraudlink.reports import pages as reports_pages
 from fraudlink.settings import Settings
@@ -72,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             asyncio.create_task(expire_daily(database, settings)),
             asyncio.create_task(deliver_forever(database, settings)),
             asyncio.create_task(purge_regularly(database, settings)),
+            asyncio.create_task(upkeep_regularly(database, settings)),
         ]
         yield
         for task in upkeep:
@@ -127,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         webhooks_api.router,
         telecom_api.router,
         decisions_api.router,
+        recovery_api.router,
         web_pages.router,
         access_pages.router,
         audit_pages.router,

@@ -17,6 +17,7 @@ from fraudlink.identifiers import cli as identifiers_cli
 from fraudlink.indicators import cli as indicators_cli
 from fraudlink.migrations import create_revision, is_current, upgrade
 from fraudlink.partners import cli as partners_cli
+from fraudlink.recovery import cli as recovery_cli
 from fraudlink.reports import cli as reports_cli
 from fraudlink.settings import Settings
 from fraudlink.telecom import cli as telecom_cli
@@ -82,6 +83,7 @@ app.add_typer(indicators_cli.app, name="indicators")
 app.add_typer(webhooks_cli.app, name="webhooks")
 app.add_typer(telecom_cli.app, name="telecom")
 app.add_typer(decisions_cli.app, name="decisions")
+app.add_typer(recovery_cli.app, name="recovery")
 app.command("demo")(demo_cli.demo)
 
 

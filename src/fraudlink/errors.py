@@ -23,6 +23,11 @@ class DomainError(Exception):
         self.params = params
         super().__init__(message_key)
 
+    @property
+    def parts(self) -> list[DomainError]:
+        """The separate faults this error stands for: itself, unless several were found at once."""
+        return [self]
+
     def message(self, language: Language = DEFAULT_LANGUAGE) -> str:
         return translate(self.message_key, language, **self.params)
 
@@ -37,6 +42,23 @@ class InvalidInput(DomainError, ValueError):
     """
 
     kind = "invalid"
+
+
+class SeveralInvalid(InvalidInput):
+    """Several parts of the input are wrong at once: the caller learns of all of them together."""
+
+    def __init__(self, faults: list[InvalidInput]) -> None:
+        assert faults, "at least one fault"
+        first = faults[0]
+        super().__init__(first.message_key, field=first.field, **first.params)
+        self.faults = faults
+
+    @property
+    def parts(self) -> list[DomainError]:
+        return list(self.faults)
+
+    def message(self, language: Language = DEFAULT_LANGUAGE) -> str:
+        return " ".join(fault.message(language) for fault in self.faults)
 
 
 class NotFound(DomainError):

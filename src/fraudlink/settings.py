@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from fraudlink.reports.vocabulary import PaymentMethod
+
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -144,9 +146,56 @@ class Settings(BaseSettings):
         "subscribers of old spoofing events.",
     )
 
-    @field_validator("trusted_proxies", mode="before")
+    recovery_require_aangifte: bool = Field(
+        default=True,
+        description="A refund request needs the reference of the victim's police report "
+        "(aangifte).",
+    )
+    recovery_methods: Annotated[tuple[PaymentMethod, ...], NoDecode] = Field(
+        default=(PaymentMethod.TRANSFER, PaymentMethod.INSTANT, PaymentMethod.IDEAL),
+        description="Comma-separated payment methods a refund request may be about (ideal "
+        "includes payment requests such as Tikkie).",
+    )
+    recovery_max_age_months: int = Field(
+        default=13, ge=1, description="How many months old a payment may be for a refund request."
+    )
+    recovery_countries: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("NL",),
+        description="Comma-separated countries whose accounts (of victim and beneficiary) are in "
+        "scope of refund requests.",
+    )
+    recovery_answer_working_days: int = Field(
+        default=5,
+        ge=1,
+        description="Working days the beneficiary's bank has for its first answer to a refund "
+        "request, and for releasing name and address once asked.",
+    )
+    recovery_wait_working_days: int = Field(
+        default=15,
+        ge=0,
+        description="Working days (3 weeks) the beneficiary has to pay back before the victim's "
+        "bank may ask for name and address (0: at once, for trying the procedure out).",
+    )
+    recovery_reminder_working_days: int = Field(
+        default=1,
+        ge=0,
+        description="Working days before a deadline that the awaited bank is reminded.",
+    )
+    recovery_naw_retention_days: int = Field(
+        default=60,
+        ge=1,
+        description="Days after release that a beneficiary's name and address are erased.",
+    )
+    recovery_upkeep_interval_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="How often each worker sends refund-request reminders, escalates overdue "
+        "requests and erases expired names and addresses.",
+    )
+
+    @field_validator("trusted_proxies", "recovery_methods", "recovery_countries", mode="before")
     @classmethod
-    def _split_proxies(cls, value: object) -> object:
+    def _split_lists(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value

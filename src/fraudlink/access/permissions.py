@@ -29,6 +29,9 @@ class Permission(StrEnum):
     NUMBER_PROTECT = "number:protect"  # register the own phone numbers and SMS sender names
     TELECOM_SCREEN = "telecom:screen"  # check calls and SMS, push call signals (operators)
     DECISION_REQUEST = "decision:request"  # ask for payment decisions, report their outcomes
+    RECOVERY_WORK = "recovery:work"  # send and answer refund requests between banks (PNBF)
+    RECOVERY_READ_NAW = "recovery:read_naw"  # open a beneficiary's released name and address
+    RECOVERY_OVERSEE = "recovery:oversee"  # the central register: every request, overdue ones
 
 
 _EVERY_PARTNER = frozenset({Permission.PARTNER_READ, Permission.KEY_MANAGE, Permission.AUDIT_READ})
@@ -46,6 +49,9 @@ _ACTS_ON_RAW = frozenset({Permission.INDICATOR_READ_RAW})
 # Banks and payment providers ask for decisions on their own customers' payments; only there
 # may an operator's call signal be used (purpose limitation).
 _PAYMENTS = frozenset({Permission.DECISION_REQUEST})
+# Banks and payment providers ask each other for refunds. Opening a released name and address
+# is a separate permission, so that a bank can give it to the few people who need it.
+_RECOVERY = frozenset({Permission.RECOVERY_WORK, Permission.RECOVERY_READ_NAW})
 # Reporting points take reports from victims and may read the victim's story; banks, operators
 # and marketplaces act on the identifiers and payments only.
 _CASEWORK = _OPERATIONAL | {Permission.REPORT_READ_NARRATIVE}
@@ -53,8 +59,8 @@ _CASEWORK = _OPERATIONAL | {Permission.REPORT_READ_NARRATIVE}
 _REPORTING_POINT = _CASEWORK | {Permission.REPORT_SUBMIT, Permission.INDICATOR_REVIEW}
 
 GRANTS: Mapping[PartnerType, frozenset[Permission]] = {
-    PartnerType.BANK: _OPERATIONAL | _ACTS_ON_RAW | _PAYMENTS,
-    PartnerType.PSP: _OPERATIONAL | _ACTS_ON_RAW | _PAYMENTS,
+    PartnerType.BANK: _OPERATIONAL | _ACTS_ON_RAW | _PAYMENTS | _RECOVERY,
+    PartnerType.PSP: _OPERATIONAL | _ACTS_ON_RAW | _PAYMENTS | _RECOVERY,
     PartnerType.TELECOM: _OPERATIONAL | {Permission.TELECOM_SCREEN},
     PartnerType.MARKETPLACE: _OPERATIONAL,
     PartnerType.POLICE: _REPORTING_POINT | _ACTS_ON_RAW,
@@ -64,5 +70,6 @@ GRANTS: Mapping[PartnerType, frozenset[Permission]] = {
     # Researchers work with figures, not with tokens that would let them link people's records.
     PartnerType.RESEARCH: _EVERY_PARTNER,
     # The programme oversees the partnership, so it may read everyone's audit trail.
-    PartnerType.PROGRAMME: _IMPERSONATED | {Permission.AUDIT_READ_ALL},
+    # It keeps the central register of refund requests, and sees the overdue ones.
+    PartnerType.PROGRAMME: _IMPERSONATED | {Permission.AUDIT_READ_ALL, Permission.RECOVERY_OVERSEE},
 }

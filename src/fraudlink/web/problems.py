@@ -123,11 +123,17 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
 async def _on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     status = STATUS_OF_KIND[exc.kind]
-    message = exc.message(get_language(request))
-    errors = []
-    if exc.field is not None:
-        code = exc.message_key.rsplit(".", 1)[-1]
-        errors.append({"field": exc.field, "code": code, "message": message})
+    language = get_language(request)
+    message = exc.message(language)
+    errors = [
+        {
+            "field": part.field,
+            "code": part.message_key.rsplit(".", 1)[-1],
+            "message": part.message(language),
+        }
+        for part in exc.parts
+        if part.field is not None
+    ]
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return problem_response(request, status=status, detail=message, errors=errors, headers=headers)
 
