@@ -5,10 +5,17 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select
 
+from fraudlink.access import service as access_service
+from fraudlink.access.models import ApiKey
+from fraudlink.access.permissions import GRANTS, Permission
 from fraudlink.database import Base, Database
 from fraudlink.migrations import alembic_config, is_current
 from fraudlink.models import load_all_models
+from fraudlink.partners import service as partner_service
+from fraudlink.partners.models import PartnerType
+from tests.factories import OPERATOR
 
 
 def test_the_migrated_schema_matches_the_models(database: Database) -> None:
@@ -29,3 +36,45 @@ def test_downgrade_and_upgrade_again(database_url: str, database: Database) -> N
     assert not is_current(database_url)
     command.upgrade(config, "head")
     assert is_current(database_url)
+
+
+def test_keys_made_with_everything_get_the_recovery_permissions(
+    database_url: str, database: Database
+) -> None:
+    """0007 widens the keys made with every permission of their type; narrowed keys keep theirs."""
+    before_recovery = {
+        "bank": sorted(
+            GRANTS[PartnerType.BANK]
+            - {
+                Permission.DECISION_REQUEST,
+                Permission.RECOVERY_WORK,
+                Permission.RECOVERY_READ_NAW,
+            }
+        ),
+        "narrowed": ["indicator:read", "partner:read"],
+        "programme": sorted(GRANTS[PartnerType.PROGRAMME] - {Permission.RECOVERY_OVERSEE}),
+    }
+    with database.transaction() as session:
+        bank = partner_service.create(
+            session, name="ING", partner_type=PartnerType.BANK, bank_codes=["INGB"], actor=OPERATOR
+        )
+        programme = partner_service.create(
+            session, name="Programma", partner_type=PartnerType.PROGRAMME, actor=OPERATOR
+        )
+        for label, scopes in before_recovery.items():
+            access_service.create_key(
+                session,
+                partner=programme if label == "programme" else bank,
+                label=label,
+                scopes=scopes,
+                actor=OPERATOR,
+            )
+    database.dispose()
+    config = alembic_config(database_url)
+    command.downgrade(config, "0006")
+    command.upgrade(config, "0007")
+    with database.read_only() as session:
+        scopes = {key.label: set(key.scopes) for key in session.scalars(select(ApiKey))}
+    assert scopes["bank"] == set(GRANTS[PartnerType.BANK])
+    assert scopes["narrowed"] == {"indicator:read", "partner:read"}
+    assert scopes["programme"] == set(GRANTS[PartnerType.PROGRAMME])

@@ -34,6 +34,7 @@ from fraudlink.indicators.index import IndicatorIndex
 from fraudlink.indicators.scheduled import expire_daily
 from fraudlink.partners import api as partners_api
 from fraudlink.recovery import api as recovery_api
+from fraudlink.recovery import pages as recovery_pages
 from fraudlink.recovery.scheduled import upkeep_regularly
 from fraudlink.reports import api as reports_api
 from fraudlink.reports import pages as reports_pages
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telecom_api.router,
         decisions_api.router,
         recovery_api.router,
+        recovery_pages.router,
         web_pages.router,
         access_pages.router,
         audit_pages.router,

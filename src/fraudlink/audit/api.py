@@ -14,7 +14,7 @@ from fraudlink.audit import service
 from fraudlink.audit.schemas import AuditEntryOut, AuditPage
 from fraudlink.partners import service as partner_service
 from fraudlink.text import plain_text
-from fraudlink.web.dependencies import SessionDep
+from fraudlink.web.dependencies import AfterId, SessionDep
 from fraudlink.web.problems import problem_responses
 
 PartnerName = plain_text(max_length=200)
@@ -36,7 +36,7 @@ def list_audit_entries(
         PartnerName | None,  # type: ignore[valid-type]
         Query(description="Another partner's entries (needs audit:read_all)."),
     ] = None,
-    after_id: Annotated[int, Query(ge=0, description="Entries after this id (paging).")] = 0,
+    after_id: AfterId = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:
     """Entries in the order they happened. Without audit:read_all only the own organisation's."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from fraudlink.access.dependencies import require_page
@@ -12,7 +12,7 @@ from fraudlink.access.permissions import Permission
 from fraudlink.access.service import Principal
 from fraudlink.audit import service
 from fraudlink.partners import service as partner_service
-from fraudlink.web.dependencies import SessionDep
+from fraudlink.web.dependencies import AfterId, SessionDep
 from fraudlink.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -25,7 +25,7 @@ def audit_log(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(require_page(Permission.AUDIT_READ))],
-    after_id: Annotated[int, Query(ge=0)] = 0,
+    after_id: AfterId = 0,
 ) -> HTMLResponse:
     """Everyone's entries for the programme, the own organisation's for everybody else."""
     sees_all = principal.can(Permission.AUDIT_READ_ALL)

@@ -25,7 +25,7 @@ class PaymentIn(BaseModel):
                 "amount_cents": 250000,
                 "currency": "EUR",
                 "debtor_iban": "NL91ABNA0417164300",
-                "creditor_iban": "NL02RABO0123456789",
+                "creditor_iban": "NL44RABO0123456789",
                 "creditor_name": "J. Jansen",
                 "channel": "mobile",
                 "debtor_age_band": "70+",

@@ -6,14 +6,19 @@ import typer
 
 from fraudlink.audit.service import Actor
 from fraudlink.console import open_database, say
+from fraudlink.database import utcnow
 from fraudlink.demo import service
 from fraudlink.demo.payments import PAYMENTS_FILE, write_payments_csv
+from fraudlink.recovery.service import Rules
 from fraudlink.reports.service import RoutingPolicy
 from fraudlink.settings import Settings
 
 
 def demo() -> None:
     """Load deterministic demo data (a second run changes nothing) and print the demo API keys.
+
+    Partners with their keys, 3,000 reports, and refund requests between their banks (PNBF)
+    settled up to now.
 
     It also writes DATA_DIR/demo-payments.csv: labelled demo payments to backtest rules on.
     """
@@ -24,6 +29,7 @@ def demo() -> None:
     reports = service.load_reports(
         database, actor=Actor.operator(), policy=RoutingPolicy.from_settings(settings)
     )
+    requests = service.load_recovery(database, rules=Rules.from_settings(settings), now=utcnow())
     payments_file = settings.data_dir / PAYMENTS_FILE
     payments = write_payments_csv(payments_file)
     # Plain lines rather than a table: a key cut off or wrapped by a table cannot be copied.
@@ -35,3 +41,4 @@ def demo() -> None:
     say("demo.loaded", count=len(partners))
     say("demo.payments_written", count=payments, path=payments_file)
     say("demo.reports_loaded", imported=reports.imported, present=reports.already_present)
+    say("demo.recovery_loaded", made=requests.made, present=requests.already_present)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from random import Random
 from typing import Any
@@ -21,10 +23,12 @@ from fraudlink.access.service import KeyMaterial
 from fraudlink.advice import outcomes as advice_outcomes
 from fraudlink.audit.service import Actor
 from fraudlink.database import Database, keys_of
-from fraudlink.demo.reports import SEED, demo_reports
+from fraudlink.demo import recovery
+from fraudlink.demo.reports import REPORTS, SEED, demo_reports
 from fraudlink.identifiers import Pseudonymiser
 from fraudlink.partners import service as partner_service
 from fraudlink.partners.models import PartnerType
+from fraudlink.recovery.service import Rules
 from fraudlink.reports import importing
 from fraudlink.reports import service as report_service
 from fraudlink.reports.importing import ImportSummary
@@ -129,12 +133,14 @@ def _protect(session: Session, *, partner_id: int, spec: PartnerSpec, actor: Act
         )
 
 
-def load_reports(database: Database, *, actor: Actor, policy: RoutingPolicy) -> ImportSummary:
+def load_reports(
+    database: Database, *, actor: Actor, policy: RoutingPolicy, count: int = REPORTS
+) -> ImportSummary:
     """Import the demo reports as the Fraudehelpdesk would (again: nothing twice), and let a
-    share of their victims answer the follow-up questions."""
+    share of their victims answer the follow-up questions. ``count``: the first so many."""
     with database.read_only() as session:
         helpdesk = partner_service.get_by_name(session, name=DEMO_REPORTING_POINT).id
-    rows = ((number, row) for number, row in enumerate(demo_reports(), start=1))
+    rows = enumerate(islice(demo_reports(), count), start=1)
     summary = importing.import_rows(
         database, rows, partner_id=helpdesk, actor=actor, policy=policy, language="nl"
     )
@@ -166,3 +172,11 @@ def _answer_follow_ups(session: Session, references: Sequence[str]) -> None:
             else None,
             advice_clear=random.random() < 0.85,
         )
+
+
+def load_recovery(database: Database, *, rules: Rules, now: datetime) -> recovery.Loaded:
+    """Refund requests for the demo reports, settled as far as ``now`` (demo/recovery.py); a
+    request made before is left as it is."""
+    with database.read_only() as session:
+        helpdesk = partner_service.get_by_name(session, name=DEMO_REPORTING_POINT).id
+    return recovery.load(database, helpdesk_id=helpdesk, rules=rules, now=now)

@@ -189,7 +189,9 @@ def indicator_changes(
     principal: Reader,
     session: SessionDep,
     settings: SettingsDep,
-    since: Annotated[int, Query(ge=0, description="The `next_since` of the previous page.")] = 0,
+    since: Annotated[
+        int, Query(ge=0, le=2**63 - 1, description="The `next_since` of the previous page.")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> Changes:
     """New and changed indicators after a cursor, oldest change first: poll to follow."""

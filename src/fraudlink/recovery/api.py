@@ -209,14 +209,8 @@ def overdue(principal: Overseer, session: SessionDep) -> RecoveryRequestList:
 def _register(
     session: SessionDep, settings: SettingsDep, principal: Principal
 ) -> register.Register:
-    """The whole register for the programme; a bank's or provider's own requests for them."""
-    oversees = principal.can(Permission.RECOVERY_OVERSEE)
-    if not oversees:
-        principal.require(Permission.RECOVERY_WORK)
-    rows = register.rows(
-        session, partner_id=None if oversees else principal.partner_id, now=utcnow()
-    )
-    return register.register(rows, rules=service.Rules.from_settings(settings))
+    rules = service.Rules.from_settings(settings)
+    return register.for_principal(session, principal, rules=rules, now=utcnow())
 
 
 @router.get("/stats", responses=ERRORS)

@@ -13,12 +13,15 @@ import math
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
+from functools import cached_property
 from typing import TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from fraudlink.access.permissions import Permission
+from fraudlink.access.service import Principal
 from fraudlink.partners import service as partner_service
 from fraudlink.recovery.models import RecoveryRequest
 from fraudlink.recovery.service import Rules, today
@@ -44,6 +47,17 @@ class Row:
     amount_cents: int
     returned_cents: int
     overdue: bool
+
+    # Computed once per request, however many groupings count it.
+    @cached_property
+    def sent_on(self) -> date:
+        return today(self.sent_at)
+
+    @cached_property
+    def working_days_to_answer(self) -> int | None:
+        if self.first_answer_at is None:
+            return None
+        return working_days_between(self.sent_on, today(self.first_answer_at))
 
 
 @dataclass(frozen=True)
@@ -154,6 +168,17 @@ def rows(session: Session, *, partner_id: int | None, now: datetime) -> list[Row
     ]
 
 
+def for_principal(
+    session: Session, principal: Principal, *, rules: Rules, now: datetime
+) -> Register:
+    """The whole register for the programme; a bank's or provider's own requests for them."""
+    oversees = principal.can(Permission.RECOVERY_OVERSEE)
+    if not oversees:
+        principal.require(Permission.RECOVERY_WORK)
+    found = rows(session, partner_id=None if oversees else principal.partner_id, now=now)
+    return register(found, rules=rules)
+
+
 def register(requests: Sequence[Row], *, rules: Rules) -> Register:
     return Register(
         total=figures(requests, rules=rules),
@@ -164,7 +189,7 @@ def register(requests: Sequence[Row], *, rules: Rules) -> Register:
             )
         ],
         by_fraud_type=_grouped(requests, lambda row: row.fraud_type, rules),
-        by_month=_grouped(requests, lambda row: today(row.sent_at).strftime("%Y-%m"), rules),
+        by_month=_grouped(requests, lambda row: row.sent_on.strftime("%Y-%m"), rules),
     )
 
 
@@ -182,10 +207,9 @@ def figures(requests: Sequence[Row], *, rules: Rules) -> Figures:
     to_answer = [_days(row.sent_at, row.first_answer_at) for row in answered]
     to_resolution = [_days(row.sent_at, row.resolved_at) for row in requests if row.resolved_at]
     in_time = [
-        working_days_between(today(row.sent_at), today(row.first_answer_at))
-        <= rules.answer_working_days
+        row.working_days_to_answer <= rules.answer_working_days
         for row in answered
-        if row.first_answer_at is not None
+        if row.working_days_to_answer is not None
     ]
     requested = sum(row.amount_cents for row in requests)
     recovered = sum(row.returned_cents for row in requests)

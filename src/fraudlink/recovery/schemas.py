@@ -27,7 +27,7 @@ class RecoveryRequestIn(BaseModel):
     report_reference: str = Field(pattern=REFERENCE_PATTERN, examples=["FL-2025-000123"])
     amount_cents: int = Field(gt=0, le=MAX_AMOUNT_CENTS, examples=[250000])
     paid_on: date = Field(examples=["2025-03-01"])
-    beneficiary_iban: IbanValue = Field(examples=["NL02 BUNQ 2025 8762 99"])
+    beneficiary_iban: IbanValue = Field(examples=["NL97 BUNQ 2025 8762 99"])
     method: PaymentMethod = Field(examples=["transfer"])
     aangifte_reference: ShortText | None = Field(  # type: ignore[valid-type]
         default=None,
@@ -137,6 +137,10 @@ class RecoveryRequestOut(BaseModel):
     same_beneficiary_reports: int = Field(
         description="Reports (of all banks) whose victims paid into this beneficiary account."
     )
+    same_report: list[int] = Field(
+        description="Other requests for the same report that you may see (money split over "
+        "several accounts)."
+    )
     history: list[EventOut]
 
 
@@ -162,6 +166,7 @@ def describe(
     day: date,
     same_beneficiary: list[int],
     same_beneficiary_reports: int,
+    same_report: list[int],
 ) -> RecoveryRequestOut:
     """A request as its banks and the programme see it (never the released name and address)."""
     return RecoveryRequestOut(
@@ -191,6 +196,7 @@ def describe(
         naw_released=request.state is State.NAW_RELEASED,
         same_beneficiary=same_beneficiary,
         same_beneficiary_reports=same_beneficiary_reports,
+        same_report=same_report,
         history=[
             EventOut(
                 at=event.at,

@@ -10,7 +10,7 @@ through explicit states (``TRANSITIONS``), and carries deadlines in Dutch workin
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -80,8 +80,9 @@ TRANSITIONS: Mapping[tuple[Answer | Action, State], State] = {
     (Action.RELEASE_NAW, State.NAW_REQUESTED): State.NAW_RELEASED,
     **{(Action.WITHDRAW, state): State.WITHDRAWN for state in State if state not in FINAL_STATES},
 }
-# Moves of the beneficiary's bank; every other move is the victim's bank's.
-RECEIVER_MOVES = frozenset({*Answer, Action.RELEASE_NAW})
+# Moves of the beneficiary's bank, and of the victim's bank once a request was sent.
+RECEIVER_MOVES: frozenset[Answer | Action] = frozenset({*Answer, Action.RELEASE_NAW})
+REQUESTER_MOVES: frozenset[Answer | Action] = frozenset({Action.REQUEST_NAW, Action.WITHDRAW})
 
 
 @dataclass(frozen=True)
@@ -384,7 +385,7 @@ def answer(
             raise InvalidInput("recovery.amount_missing", field="amount_cents")
         if reply.amount_cents > remaining:
             raise InvalidInput(
-                "recovery.amount_too_high", field="amount_cents", remaining=remaining
+                "recovery.amount_too_high", field="amount_cents", remaining=f"{remaining / 100:.2f}"
             )
         values["returned_cents"] = request.returned_cents + reply.amount_cents
     if reply.answer is Answer.REFUSED:
@@ -543,6 +544,18 @@ def _sealed_as(request_id: int) -> str:
     return f"recovery:{request_id}:naw"
 
 
+def moves_for(request: RecoveryRequest, principal: Principal) -> frozenset[Answer | Action]:
+    """The moves this partner may make on the request in its current state (what a page offers;
+    the wait before asking for name and address is checked when it is asked)."""
+    if not principal.can(Permission.RECOVERY_WORK):
+        return frozenset()
+    own = {
+        request.receiver_id: RECEIVER_MOVES,
+        request.requester_id: REQUESTER_MOVES,
+    }.get(principal.partner_id, frozenset())
+    return frozenset(move for move in own if (move, request.state) in TRANSITIONS)
+
+
 def _movable(
     session: Session, request_id: int, move: Answer | Action, principal: Principal
 ) -> RecoveryRequest:
@@ -630,7 +643,7 @@ def _record(
     """The request's own history (what its two banks and the victim see) and the audit log."""
     session.add(
         RecoveryEvent(
-            request_id=request.id,
+            request=request,  # in the loaded history too: the answer shows its own step
             at=now,
             partner_id=actor.partner_id,
             action=action,
@@ -732,6 +745,18 @@ class SameBeneficiary:
     visible_requests: list[int]
 
 
+def _visible_by(
+    others: Sequence[Any], principal: Principal, key: Callable[[Any], Hashable]
+) -> dict[Any, list[int]]:
+    """The ids of the requests the reader may open (its own, or all for the programme), grouped."""
+    oversees = principal.can(Permission.RECOVERY_OVERSEE)
+    grouped: dict[Any, list[int]] = {}
+    for other in others:
+        if oversees or principal.partner_id in {other.requester_id, other.receiver_id}:
+            grouped.setdefault(key(other), []).append(other.id)
+    return grouped
+
+
 def same_beneficiary(
     session: Session, requests: Sequence[RecoveryRequest], *, principal: Principal
 ) -> dict[int, SameBeneficiary]:
@@ -756,20 +781,16 @@ def same_beneficiary(
     reports: dict[str, set[int]] = {}
     for token, report_id in [*paid, *((other[1], other[2]) for other in others)]:
         reports.setdefault(str(token), set()).add(report_id)
-    oversees = principal.can(Permission.RECOVERY_OVERSEE)
-    linked = {}
-    for request in requests:
-        linked[request.id] = SameBeneficiary(
+    by_token = _visible_by(others, principal, lambda other: other.beneficiary_token)
+    return {
+        request.id: SameBeneficiary(
             reports=len(reports.get(request.beneficiary_token, ())),
             visible_requests=[
-                other.id
-                for other in others
-                if other.beneficiary_token == request.beneficiary_token
-                and other.id != request.id
-                and (oversees or principal.partner_id in {other.requester_id, other.receiver_id})
+                id_ for id_ in by_token.get(request.beneficiary_token, ()) if id_ != request.id
             ],
         )
-    return linked
+        for request in requests
+    }
 
 
 def describe(
@@ -778,6 +799,7 @@ def describe(
     """Requests as ``principal`` may see them, each with its link to the same beneficiary."""
     names = partner_service.directory(session).names
     linked = same_beneficiary(session, requests, principal=principal)
+    siblings = same_report(session, requests, principal=principal)
     return [
         schemas.describe(
             request,
@@ -785,9 +807,33 @@ def describe(
             day=today(now),
             same_beneficiary=linked[request.id].visible_requests,
             same_beneficiary_reports=linked[request.id].reports,
+            same_report=siblings[request.id],
         )
         for request in requests
     ]
+
+
+def same_report(
+    session: Session, requests: Sequence[RecoveryRequest], *, principal: Principal
+) -> dict[int, list[int]]:
+    """For each request, the others made for the same report that the reader may open: money
+    split over several accounts needs a request to each of their banks."""
+    report_ids = {request.report_id for request in requests}
+    others = session.execute(
+        select(
+            RecoveryRequest.id,
+            RecoveryRequest.report_id,
+            RecoveryRequest.requester_id,
+            RecoveryRequest.receiver_id,
+        )
+        .where(RecoveryRequest.report_id.in_(report_ids))
+        .order_by(RecoveryRequest.id)
+    ).all()
+    by_report = _visible_by(others, principal, lambda other: other.report_id)
+    return {
+        request.id: [id_ for id_ in by_report.get(request.report_id, ()) if id_ != request.id]
+        for request in requests
+    }
 
 
 # --- upkeep ----------------------------------------------------------------------------------

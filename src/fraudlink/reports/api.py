@@ -26,7 +26,7 @@ from fraudlink.reports.schemas import (
     ReportView,
 )
 from fraudlink.reports.service import REFERENCE_PATTERN
-from fraudlink.web.dependencies import LanguageDep, RowId, SessionDep, SettingsDep
+from fraudlink.web.dependencies import AfterId, LanguageDep, RowId, SessionDep, SettingsDep
 from fraudlink.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1", tags=["reports"], responses=problem_responses(401, 403, 422))
@@ -95,7 +95,7 @@ def read_inbox(
     principal: Reader,
     session: SessionDep,
     status: Annotated[str, Query(pattern="^(open|all)$")] = "open",
-    after_id: Annotated[int, Query(ge=0)] = 0,
+    after_id: AfterId = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Inbox:
     """Reports routed to this organisation that await action (`status=all`: also handled ones)."""

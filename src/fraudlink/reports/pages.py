@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -15,6 +18,7 @@ from fraudlink.audit.service import PUBLIC
 from fraudlink.crypto import FieldCipher
 from fraudlink.database import keys_of
 from fraudlink.partners import service as partner_service
+from fraudlink.recovery import service as recovery_service
 from fraudlink.reports import forms, service, sharing
 from fraudlink.reports.models import Report, ReportSource
 from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, PaymentMethod
@@ -91,6 +95,39 @@ def _followed_report(session: SessionDep, reference: str, token: str) -> Report:
     return report
 
 
+@dataclass(frozen=True)
+class RecoveryStatus:
+    """A refund request made for the victim's report, as the victim reads it: which bank asked
+    which, how far it got and what comes next. Never the beneficiary's name and address, and
+    only the end of the account number (the victim knows which account they paid)."""
+
+    requester: str
+    receiver: str
+    state: str
+    amount_cents: int
+    returned_cents: int
+    account_end: str
+    next_date: date | None  # the date the next step depends on, if any
+
+
+def _recoveries(
+    session: SessionDep, report: Report, names: Mapping[int, str]
+) -> list[RecoveryStatus]:
+    return [
+        RecoveryStatus(
+            requester=names[request.requester_id],
+            receiver=names[request.receiver_id],
+            state=request.state.value,
+            amount_cents=request.amount_cents,
+            returned_cents=request.returned_cents,
+            account_end=request.beneficiary_iban[-4:],
+            # A deadline while a bank must act; otherwise the day name and address may be asked.
+            next_date=request.due_on or request.naw_possible_on,
+        )
+        for request in recovery_service.for_report(session, report_id=report.id)
+    ]
+
+
 def _follow_up_page(
     request: Request,
     session: SessionDep,
@@ -111,6 +148,7 @@ def _follow_up_page(
             "link": request.app.state.settings.public_base_url + request.url.path,
             "steps": service.advice_for(session, report, language),
             "follow_up": advice_outcomes.follow_up_of(session, report_id=report.id),
+            "recoveries": _recoveries(session, report, directory.names),
             "recipients": sorted(
                 (directory.names[recipient.partner_id], recipient)
                 for recipient in report.recipients

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from fraudlink.database import Database
@@ -69,6 +69,8 @@ LanguageDep = Annotated[Language, Depends(_language)]
 # and the database would refuse the number rather than find nothing.
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 SmallRowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# A paging cursor: a row id (or 0 for the start), bounded for the same reason.
+AfterId = Annotated[int, Query(ge=0, le=2**63 - 1, description="Rows after this id (paging).")]
 
 
 def ensure_csrf_token(request: Request) -> None:
