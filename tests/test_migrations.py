@@ -42,7 +42,7 @@ def test_keys_made_with_everything_get_the_recovery_permissions(
     database_url: str, database: Database
 ) -> None:
     """0007 widens the keys made with every permission of their type; narrowed keys keep theirs."""
-    before_recovery = {
+    before_recovery: dict[str, list[str]] = {
         "bank": sorted(
             GRANTS[PartnerType.BANK]
             - {
@@ -74,7 +74,7 @@ def test_keys_made_with_everything_get_the_recovery_permissions(
     command.downgrade(config, "0006")
     command.upgrade(config, "0007")
     with database.read_only() as session:
-        scopes = {key.label: set(key.scopes) for key in session.scalars(select(ApiKey))}
-    assert scopes["bank"] == set(GRANTS[PartnerType.BANK])
-    assert scopes["narrowed"] == {"indicator:read", "partner:read"}
-    assert scopes["programme"] == set(GRANTS[PartnerType.PROGRAMME])
+        widened = {key.label: set(key.scopes) for key in session.scalars(select(ApiKey))}
+    assert widened["bank"] == set(GRANTS[PartnerType.BANK])
+    assert widened["narrowed"] == {"indicator:read", "partner:read"}
+    assert widened["programme"] == set(GRANTS[PartnerType.PROGRAMME])
