@@ -102,8 +102,12 @@ def test_most_first_answers_come_within_the_five_working_days(
     ]
     in_time = sum(delay <= RULES.answer_working_days for delay in delays) / len(delays)
     assert 0.75 < in_time < 0.95  # some late, as in the field
-    never = sum(len(steps) == 1 for _drawn, steps in plans) / len(plans)
-    assert 0 < never < 0.05  # and a few never answered at all
+    never = sum(
+        [step.move for step in steps] == [Move.SEND, Move.WITHDRAW]
+        and steps[-1].reason == recovery.SILENT_WITHDRAWAL
+        for _drawn, steps in plans
+    ) / len(plans)
+    assert 0 < never < 0.05  # and a few never answered at all (until the victim's bank gave up)
 
 
 def test_released_names_and_addresses_are_plainly_invented(

@@ -44,6 +44,12 @@ VICTIM_COUNTRY: Final = "NL"  # every demo victim banks in the Netherlands (demo
 # Of the payments that qualify, the share whose victim's bank asks for the money back: about
 # 300 requests, enough for every state and bank pair, few enough to load in seconds.
 SHARE_ASKED_BACK: Final = 0.5
+# Since the register exists, banks use the procedure more: of the last weeks' reports every
+# qualifying payment is asked back (which also leaves open requests in every state today).
+RECENT: Final = timedelta(days=90)
+# The demo's own today: a few days after its last report, however much later it is loaded, so
+# that the same requests are open (in every open state) on every run.
+SETTLING: Final = timedelta(days=4)
 UPKEEP_HOUR: Final = 7  # the daily upkeep of the simulation, Dutch time, before office hours
 
 # Working days to the first answer: most within the five-day deadline, a tail of late ones.
@@ -52,6 +58,7 @@ ANSWER_WEIGHTS: Final = (10, 22, 20, 15, 10, 8, 6, 4, 3, 2)
 RELEASE_DAYS: Final = (1, 1, 2, 2, 3, 4, 5)
 LATE_RELEASE_DAYS: Final = (7, 8, 10, 12)
 SILENT_WORKING_DAYS: Final = 30  # after which the victim's bank gives up on a silent bank
+CLOSING_WORKING_DAYS: Final = 60  # after which it closes a request that stays open otherwise
 
 REFUSALS: Final = (
     "De rekeninghouder heeft aangetoond dat de betaling een geleverde dienst betrof.",
@@ -68,6 +75,7 @@ WITHDRAWALS: Final = (
     "Het slachtoffer ziet af van verdere stappen.",
 )
 SILENT_WITHDRAWAL: Final = "Geen antwoord ontvangen; het slachtoffer kan naar de civiele rechter."
+CLOSED_WITHDRAWAL: Final = "Dossier gesloten: het slachtoffer is gewezen op de civiele route."
 # Invented on purpose: no real person is named, no real address is given.
 FIRST_NAMES: Final = ("Sem", "Noor", "Daan", "Julia", "Luuk", "Emma", "Finn", "Tess", "Bram")
 LAST_NAMES: Final = ("Verzinsel", "Fictiefsma", "van Bedenkum", "Demoraad", "de Proefhuizen")
@@ -122,10 +130,13 @@ def load(database: Database, *, helpdesk_id: int, rules: Rules, now: datetime) -
     case number) is left alone, so a second run adds nothing."""
     with database.transaction() as session:
         random = Random(f"recovery-{SEED}")  # noqa: S311 - demo data, no secret
+        candidates = list(_candidates(session, helpdesk_id=helpdesk_id, rules=rules))
+        if candidates:
+            now = min(now, max(item.reported_at for item in candidates) + SETTLING)
         plans = [
             Plan(candidate, _plan(random, candidate, rules))
-            for candidate in _candidates(session, helpdesk_id=helpdesk_id, rules=rules)
-            if random.random() < SHARE_ASKED_BACK
+            for candidate in candidates
+            if random.random() < SHARE_ASKED_BACK or candidate.reported_at >= now - RECENT
         ]
         principals = acting_as(
             session,
@@ -383,9 +394,8 @@ def _plan(random: Random, candidate: Candidate, rules: Rules) -> list[Step]:
         ("frozen", "returned", "partial", "no_funds", "closed", "refused", "withdrawn", "silent"),
         (32, 8, 5, 25, 9, 7, 4, 4),
     )[0]
-    if opening == "silent":  # no answer at all: reminded, escalated, perhaps given up on
-        if random.random() < 0.5:
-            story.withdraw(story.after(SILENT_WORKING_DAYS), SILENT_WITHDRAWAL)
+    if opening == "silent":  # no answer at all: reminded, escalated, then given up on
+        story.withdraw(story.after(SILENT_WORKING_DAYS), SILENT_WITHDRAWAL)
         return story.steps
     if opening == "withdrawn":
         story.withdraw(story.after(random.randint(1, 4)), random.choice(WITHDRAWALS))
@@ -406,7 +416,19 @@ def _plan(random: Random, candidate: Candidate, rules: Rules) -> list[Step]:
     else:  # no funds, or too small an amount to return a part of
         story.answer(first, Answer.NO_FUNDS)
         _after_the_wait(story, naw_possible_on, naw=0.7, withdraw=0.1)
+    if _still_open(story):
+        # Nobody keeps a case open for years: the victim's bank closes what stays open long.
+        story.withdraw(story.after(CLOSING_WORKING_DAYS), CLOSED_WITHDRAWAL)
     return story.steps
+
+
+def _still_open(story: _Story) -> bool:
+    last = story.steps[-1]
+    if last.move is Move.ANSWER:
+        assert last.reply is not None
+        partly = last.reply.answer is Answer.RETURNED and story.returned_cents < story.amount_cents
+        return partly or last.reply.answer not in {Answer.RETURNED, Answer.REFUSED}
+    return last.move in {Move.SEND, Move.REQUEST_NAW}
 
 
 def _frozen(story: _Story, first: int, naw_possible_on: date) -> None:

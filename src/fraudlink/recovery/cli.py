@@ -10,7 +10,7 @@ from rich.table import Table
 
 from fraudlink.console import console, open_database, print_json, say
 from fraudlink.database import utcnow
-from fraudlink.i18n import terminal_language, translate
+from fraudlink.i18n import format_amount, terminal_language, translate
 from fraudlink.recovery import register, scheduled, service
 from fraudlink.settings import Settings
 
@@ -58,7 +58,7 @@ def stats(
             _cell(group.median_days_to_first_answer),
             _cell(group.p90_days_to_first_answer),
             _cell(group.median_days_to_resolution),
-            f"€ {group.recovered_euros:,.2f}",
+            f"€ {format_amount(round(group.recovered_euros * 100), language)}",
             _cell(group.recovered_share, percent=True),
         )
     console.print(table)
