@@ -8,7 +8,7 @@ their own, after a deliberate press of a button, and that page is never cached.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Final, Literal
@@ -50,20 +50,27 @@ Worker = Annotated[Principal, Depends(require_page(Permission.RECOVERY_WORK))]
 SignedIn = Annotated[Principal, Depends(require_page())]
 PAGE: Final = "/recovery"
 Done = Literal["sent", "answered", "naw_requested", "naw_released", "withdrawn"]
-# The form's inputs for the schema's fields that the form writes differently ("2.500,00").
-_INPUT_OF: Final[Mapping[str, str]] = {"amount_cents": "amount"}
-NEW_FORM_INPUTS: Final = frozenset(
-    {
-        "report_reference",
-        "amount",
-        "paid_on",
-        "beneficiary_iban",
-        "method",
-        "aangifte_reference",
-        "victim_consent",
-        "requester_reference",
-    }
-)
+# Each form's inputs by the field of the schema or service that they fill (the amount is typed
+# in euros, "2.500,00"): an error naming a field shows at its input.
+NEW_FORM_INPUTS: Final[Mapping[str, str]] = {
+    "report_reference": "report_reference",
+    "amount_cents": "amount",
+    "paid_on": "paid_on",
+    "beneficiary_iban": "beneficiary_iban",
+    "method": "method",
+    "aangifte_reference": "aangifte_reference",
+    "victim_consent": "victim_consent",
+    "requester_reference": "requester_reference",
+}
+ANSWER_INPUTS: Final[Mapping[str, str]] = {
+    "answer": "answer",
+    "amount_cents": "amount",
+    "reason": "reason",
+}
+NAW_INPUTS: Final[Mapping[str, str]] = {
+    name: name for name in ("name", "street", "postcode", "city", "legal_basis")
+}
+WITHDRAW_INPUTS: Final[Mapping[str, str]] = {"reason": "withdraw_reason"}
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -109,24 +116,22 @@ def _cents(typed: str, language: Language, errors: dict[str, str]) -> int | None
 
 
 def _validation_errors(
-    invalid: ValidationError, language: Language, inputs: frozenset[str], form: str
+    invalid: ValidationError, language: Language, inputs: Mapping[str, str], form: str
 ) -> dict[str, str]:
     """Pydantic's faults at the form's inputs; a fault of no input of this form above the form."""
     errors: dict[str, str] = {}
     for item in describe_errors(invalid.errors(), language):
-        name = _INPUT_OF.get(item["field"], item["field"])
-        errors.setdefault(name if name in inputs else form, item["message"])
+        errors.setdefault(inputs.get(item["field"], form), item["message"])
     return errors
 
 
 def _domain_errors(
-    error: DomainError, language: Language, inputs: frozenset[str], form: str
+    error: DomainError, language: Language, inputs: Mapping[str, str], form: str
 ) -> dict[str, str]:
     """Each part of a service's refusal at its input, or above the form when it names none."""
     errors: dict[str, str] = {}
     for part in error.parts:
-        name = _INPUT_OF.get(part.field or "", part.field or "")
-        key = name if name in inputs else form
+        key = inputs.get(part.field or "", form)
         message = part.message(language)
         errors[key] = f"{errors[key]} {message}" if key in errors else message
     return errors
@@ -387,10 +392,6 @@ def _refused(
     )
 
 
-def _moved(request_id: int, done: Done) -> RedirectResponse:
-    return RedirectResponse(f"{PAGE}/requests/{request_id}?done={done}", status_code=303)
-
-
 @router.get(f"{PAGE}/requests/{{request_id}}", response_class=HTMLResponse)
 def show_request(
     request: Request,
@@ -403,7 +404,39 @@ def show_request(
     return _detail(request, session, principal, request_id, done=done)
 
 
-ANSWER_INPUTS: Final = frozenset({"answer", "amount", "reason"})
+def _attempt(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    request_id: int,
+    move: Callable[[], object],
+    *,
+    done: Done,
+    form: str,
+    inputs: Mapping[str, str],
+    values: Mapping[str, str],
+    language: Language,
+) -> HTMLResponse | RedirectResponse:
+    """Make a move from one of the request page's forms: done, back to the request (post,
+    redirect, get); refused, the page again with each reason at its input or above the form."""
+    try:
+        move()
+    except ValidationError as invalid:
+        errors, status_code = _validation_errors(invalid, language, inputs, form), 422
+    except (InvalidInput, Conflict) as error:
+        errors = _domain_errors(error, language, inputs, form)
+        status_code = STATUS_OF_KIND[error.kind]
+    else:
+        return RedirectResponse(f"{PAGE}/requests/{request_id}?done={done}", status_code=303)
+    return _refused(
+        request,
+        session,
+        principal,
+        request_id,
+        errors=errors,
+        values=values,
+        status_code=status_code,
+    )
 
 
 @router.post(f"{PAGE}/requests/{{request_id}}/answer", response_model=None, dependencies=[CsrfDep])
@@ -426,30 +459,27 @@ def answer_request(
         return _refused(
             request, session, principal, request_id, errors=errors, values=values, status_code=422
         )
-    try:
+
+    def move() -> None:
         reply = AnswerIn.model_validate(
             {"answer": answer, "amount_cents": cents, "reason": reason.strip() or None}
         )
         service.answer(
             session, request_id=request_id, reply=reply, principal=principal, now=utcnow()
         )
-    except ValidationError as invalid:
-        found = _validation_errors(invalid, language, ANSWER_INPUTS, "answer_form")
-        return _refused(
-            request, session, principal, request_id, errors=found, values=values, status_code=422
-        )
-    except (InvalidInput, Conflict) as error:
-        found = _domain_errors(error, language, ANSWER_INPUTS, "answer_form")
-        return _refused(
-            request,
-            session,
-            principal,
-            request_id,
-            errors=found,
-            values=values,
-            status_code=STATUS_OF_KIND[error.kind],
-        )
-    return _moved(request_id, "answered")
+
+    return _attempt(
+        request,
+        session,
+        principal,
+        request_id,
+        move,
+        done="answered",
+        form="answer_form",
+        inputs=ANSWER_INPUTS,
+        values=values,
+        language=language,
+    )
 
 
 @router.post(
@@ -463,7 +493,7 @@ def request_naw(
     principal: Worker,
     language: LanguageDep,
 ) -> HTMLResponse | RedirectResponse:
-    try:
+    def move() -> None:
         service.request_naw(
             session,
             request_id=request_id,
@@ -471,20 +501,19 @@ def request_naw(
             rules=service.Rules.from_settings(settings),
             now=utcnow(),
         )
-    except (InvalidInput, Conflict) as error:
-        return _refused(
-            request,
-            session,
-            principal,
-            request_id,
-            errors={"naw_request_form": error.message(language)},
-            values={},
-            status_code=STATUS_OF_KIND[error.kind],
-        )
-    return _moved(request_id, "naw_requested")
 
-
-NAW_INPUTS: Final = frozenset({"name", "street", "postcode", "city", "legal_basis"})
+    return _attempt(
+        request,
+        session,
+        principal,
+        request_id,
+        move,
+        done="naw_requested",
+        form="naw_request_form",
+        inputs={},
+        values={},
+        language=language,
+    )
 
 
 @router.post(f"{PAGE}/requests/{{request_id}}/naw", response_model=None, dependencies=[CsrfDep])
@@ -510,7 +539,8 @@ def release_naw(
         "city": city,
         "legal_basis": legal_basis,
     }
-    try:
+
+    def move() -> None:
         # A field left empty is missing (the legal basis then defaults to the PNBF's).
         naw = NawIn.model_validate(
             {key: value.strip() for key, value in values.items() if value.strip()}
@@ -523,23 +553,19 @@ def release_naw(
             rules=service.Rules.from_settings(settings),
             now=utcnow(),
         )
-    except ValidationError as invalid:
-        found = _validation_errors(invalid, language, NAW_INPUTS, "naw_form")
-        return _refused(
-            request, session, principal, request_id, errors=found, values=values, status_code=422
-        )
-    except (InvalidInput, Conflict) as error:
-        found = _domain_errors(error, language, NAW_INPUTS, "naw_form")
-        return _refused(
-            request,
-            session,
-            principal,
-            request_id,
-            errors=found,
-            values=values,
-            status_code=STATUS_OF_KIND[error.kind],
-        )
-    return _moved(request_id, "naw_released")
+
+    return _attempt(
+        request,
+        session,
+        principal,
+        request_id,
+        move,
+        done="naw_released",
+        form="naw_form",
+        inputs=NAW_INPUTS,
+        values=values,
+        language=language,
+    )
 
 
 @router.post(
@@ -553,29 +579,24 @@ def withdraw_request(
     language: LanguageDep,
     reason: Annotated[str, Form()] = "",
 ) -> HTMLResponse | RedirectResponse:
-    values = {"withdraw_reason": reason}
-    try:
+    def move() -> None:
         body = ReasonIn.model_validate({"reason": reason.strip() or None})
         service.withdraw(
             session, request_id=request_id, reason=body.reason, principal=principal, now=utcnow()
         )
-    except ValidationError as invalid:
-        [first, *_rest] = describe_errors(invalid.errors(), language)
-        found = {"withdraw_reason": first["message"]}
-        return _refused(
-            request, session, principal, request_id, errors=found, values=values, status_code=422
-        )
-    except (InvalidInput, Conflict) as error:
-        return _refused(
-            request,
-            session,
-            principal,
-            request_id,
-            errors={"withdraw_form": error.message(language)},
-            values=values,
-            status_code=STATUS_OF_KIND[error.kind],
-        )
-    return _moved(request_id, "withdrawn")
+
+    return _attempt(
+        request,
+        session,
+        principal,
+        request_id,
+        move,
+        done="withdrawn",
+        form="withdraw_form",
+        inputs=WITHDRAW_INPUTS,
+        values={"withdraw_reason": reason},
+        language=language,
+    )
 
 
 @router.post(
