@@ -45,7 +45,7 @@ DEFAULT_LEGAL_BASIS = (
 )
 
 # What each move does, from which states: (move, current state) -> next state. A partial
-# return is the one move whose result depends on the amount (see ``_after_return``).
+# return is the one move whose result depends on the amount (see ``answer``).
 TRANSITIONS: Mapping[tuple[Answer | Action, State], State] = {
     (Answer.FROZEN, State.SENT): State.FROZEN,
     **{
@@ -354,10 +354,8 @@ def get(session: Session, *, request_id: int) -> RecoveryRequest:
 
 def visible(request: RecoveryRequest, principal: Principal) -> bool:
     """The two banks of a request see it; the programme sees every request (never NAW)."""
-    return principal.partner_id in {
-        request.requester_id,
-        request.receiver_id,
-    } or principal.can(Permission.RECOVERY_OVERSEE)
+    parties = {request.requester_id, request.receiver_id}
+    return principal.partner_id in parties or principal.can(Permission.RECOVERY_OVERSEE)
 
 
 def get_visible(session: Session, *, request_id: int, principal: Principal) -> RecoveryRequest:
