@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def load_all_models() -> None:
     from fraudlink.access import models as _access  # noqa: F401, PLC0415
+    from fraudlink.actions import models as _actions  # noqa: F401, PLC0415
     from fraudlink.advice import models as _advice  # noqa: F401, PLC0415
     from fraudlink.audit import models as _audit  # noqa: F401, PLC0415
     from fraudlink.decisions import models as _decisions  # noqa: F401, PLC0415
