@@ -38,10 +38,11 @@ def test_downgrade_and_upgrade_again(database_url: str, database: Database) -> N
     assert is_current(database_url)
 
 
-def test_keys_made_with_everything_get_the_recovery_permissions(
+def test_keys_made_with_everything_get_the_permissions_added_since(
     database_url: str, database: Database
 ) -> None:
-    """0007 widens the keys made with every permission of their type; narrowed keys keep theirs."""
+    """0007 and 0008 widen the keys made with every permission of their type; narrowed keys
+    keep theirs."""
     before_recovery: dict[str, list[str]] = {
         "bank": sorted(
             GRANTS[PartnerType.BANK]
@@ -52,7 +53,11 @@ def test_keys_made_with_everything_get_the_recovery_permissions(
             }
         ),
         "narrowed": ["indicator:read", "partner:read"],
-        "programme": sorted(GRANTS[PartnerType.PROGRAMME] - {Permission.RECOVERY_OVERSEE}),
+        "programme": sorted(
+            GRANTS[PartnerType.PROGRAMME]
+            - {Permission.RECOVERY_OVERSEE, Permission.ACTION_MANAGE, Permission.NETWORK_READ}
+        ),
+        "police": sorted(GRANTS[PartnerType.POLICE] - {Permission.NETWORK_READ}),
     }
     with database.transaction() as session:
         bank = partner_service.create(
@@ -61,10 +66,14 @@ def test_keys_made_with_everything_get_the_recovery_permissions(
         programme = partner_service.create(
             session, name="Programma", partner_type=PartnerType.PROGRAMME, actor=OPERATOR
         )
+        police = partner_service.create(
+            session, name="Politie", partner_type=PartnerType.POLICE, actor=OPERATOR
+        )
+        owner = {"programme": programme, "police": police}
         for label, scopes in before_recovery.items():
             access_service.create_key(
                 session,
-                partner=programme if label == "programme" else bank,
+                partner=owner.get(label, bank),
                 label=label,
                 scopes=scopes,
                 actor=OPERATOR,
@@ -72,9 +81,10 @@ def test_keys_made_with_everything_get_the_recovery_permissions(
     database.dispose()
     config = alembic_config(database_url)
     command.downgrade(config, "0006")
-    command.upgrade(config, "0007")
+    command.upgrade(config, "head")
     with database.read_only() as session:
         widened = {key.label: set(key.scopes) for key in session.scalars(select(ApiKey))}
     assert widened["bank"] == set(GRANTS[PartnerType.BANK])
     assert widened["narrowed"] == {"indicator:read", "partner:read"}
     assert widened["programme"] == set(GRANTS[PartnerType.PROGRAMME])
+    assert widened["police"] == set(GRANTS[PartnerType.POLICE])

@@ -32,6 +32,8 @@ class Permission(StrEnum):
     RECOVERY_WORK = "recovery:work"  # send and answer refund requests between banks (PNBF)
     RECOVERY_READ_NAW = "recovery:read_naw"  # open a beneficiary's released name and address
     RECOVERY_OVERSEE = "recovery:oversee"  # the central register: every request, overdue ones
+    NETWORK_READ = "network:read"  # mule networks: the accounts and numbers behind many victims
+    ACTION_MANAGE = "action:manage"  # keep the programme's action plan (Actieplan)
 
 
 _EVERY_PARTNER = frozenset({Permission.PARTNER_READ, Permission.KEY_MANAGE, Permission.AUDIT_READ})
@@ -57,19 +59,25 @@ _RECOVERY = frozenset({Permission.RECOVERY_WORK, Permission.RECOVERY_READ_NAW})
 _CASEWORK = _OPERATIONAL | {Permission.REPORT_READ_NARRATIVE}
 # Reporting points also judge disputes: they hear both the victims and the account holders.
 _REPORTING_POINT = _CASEWORK | {Permission.REPORT_SUBMIT, Permission.INDICATOR_REVIEW}
+# Mule networks name accounts and numbers of suspects, linked across victims: for those who
+# investigate (police, prosecution) and the programme that oversees the approach.
+_INVESTIGATION = frozenset({Permission.NETWORK_READ})
 
 GRANTS: Mapping[PartnerType, frozenset[Permission]] = {
     PartnerType.BANK: _OPERATIONAL | _ACTS_ON_RAW | _PAYMENTS | _RECOVERY,
     PartnerType.PSP: _OPERATIONAL | _ACTS_ON_RAW | _PAYMENTS | _RECOVERY,
     PartnerType.TELECOM: _OPERATIONAL | {Permission.TELECOM_SCREEN},
     PartnerType.MARKETPLACE: _OPERATIONAL,
-    PartnerType.POLICE: _REPORTING_POINT | _ACTS_ON_RAW,
-    PartnerType.PROSECUTION: _CASEWORK | _ACTS_ON_RAW,
+    PartnerType.POLICE: _REPORTING_POINT | _ACTS_ON_RAW | _INVESTIGATION,
+    PartnerType.PROSECUTION: _CASEWORK | _ACTS_ON_RAW | _INVESTIGATION,
     PartnerType.HELPDESK: _REPORTING_POINT,
     PartnerType.VICTIM_SUPPORT: _REPORTING_POINT,
     # Researchers work with figures, not with tokens that would let them link people's records.
     PartnerType.RESEARCH: _EVERY_PARTNER,
     # The programme oversees the partnership, so it may read everyone's audit trail.
-    # It keeps the central register of refund requests, and sees the overdue ones.
-    PartnerType.PROGRAMME: _IMPERSONATED | {Permission.AUDIT_READ_ALL, Permission.RECOVERY_OVERSEE},
+    # It keeps the central register of refund requests and the action plan, and follows the
+    # money-mule approach.
+    PartnerType.PROGRAMME: _IMPERSONATED
+    | _INVESTIGATION
+    | {Permission.AUDIT_READ_ALL, Permission.RECOVERY_OVERSEE, Permission.ACTION_MANAGE},
 }

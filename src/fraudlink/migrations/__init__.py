@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from fraudlink.database import make_engine
+from fraudlink.database import JSONDocument, make_engine
 
 MIGRATIONS_DIR = Path(__file__).parent
 
@@ -40,3 +41,34 @@ def is_current(database_url: str) -> bool:
     finally:
         engine.dispose()
     return applied == set(scripts.get_heads())
+
+
+def grant_to_full_keys(
+    connection: sa.Connection, grants: dict[str, tuple[set[str], set[str]]]
+) -> None:
+    """Give keys made "with everything" the permissions a migration adds to their type.
+
+    Such a key holds the scopes of the moment it was made, so permissions added since would
+    never reach it. ``grants`` maps a partner type to (marks, added): a key of that type holding
+    all the marks (key management and the type's most sensitive earlier permissions) was made
+    with everything and gets ``added``; a key its organisation narrowed to a task keeps what it
+    was given.
+    """
+    keys = sa.table(
+        "api_keys",
+        sa.column("id", sa.Integer()),
+        sa.column("partner_id", sa.Integer()),
+        sa.column("scopes", JSONDocument),
+    )
+    partners = sa.table("partners", sa.column("id", sa.Integer()), sa.column("type", sa.String()))
+    found = connection.execute(
+        sa.select(keys.c.id, keys.c.scopes, partners.c.type).join(
+            partners, partners.c.id == keys.c.partner_id
+        )
+    ).all()
+    for key_id, scopes, partner_type in found:
+        marks, added = grants.get(partner_type, (set(), set()))
+        if added and marks <= set(scopes) and not added <= set(scopes):
+            connection.execute(
+                keys.update().where(keys.c.id == key_id).values(scopes=sorted(set(scopes) | added))
+            )

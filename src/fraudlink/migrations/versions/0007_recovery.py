@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 import fraudlink.database
+from fraudlink.migrations import grant_to_full_keys
 
 revision: str = "0007"
 down_revision: str | None = "0006"
@@ -222,14 +222,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_naw_releases")),
         sa.UniqueConstraint("request_id", name=op.f("uq_recovery_naw_releases_request_id")),
     )
-    _widen_full_keys()
+    grant_to_full_keys(op.get_bind(), GRANTED)
 
 
-# Keys made with everything their organisation may do (the default) hold the scopes of that
-# moment, so the permissions added since would never reach them. A key that holds the marks of
-# such a key (key management and the type's most sensitive earlier permissions) gets the new
-# ones; a key its organisation narrowed to a task keeps what it was given.
-WIDENED = {
+# Keys made with everything before this migration get its permissions (and decision:request,
+# which 0006 added without reaching them).
+GRANTED = {
     "bank": (
         {"key:manage", "report:read", "indicator:read_raw"},
         {"decision:request", "recovery:work", "recovery:read_naw"},
@@ -240,30 +238,6 @@ WIDENED = {
     ),
     "programme": ({"key:manage", "audit:read_all"}, {"recovery:oversee"}),
 }
-
-
-def _widen_full_keys() -> None:
-    keys = sa.table(
-        "api_keys",
-        sa.column("id", sa.Integer()),
-        sa.column("partner_id", sa.Integer()),
-        sa.column("scopes", sa.JSON().with_variant(postgresql.JSONB(), "postgresql")),
-    )
-    partners = sa.table("partners", sa.column("id", sa.Integer()), sa.column("type", sa.String()))
-    connection = op.get_bind()
-    found = connection.execute(
-        sa.select(keys.c.id, keys.c.scopes, partners.c.type).join(
-            partners, partners.c.id == keys.c.partner_id
-        )
-    ).all()
-    for key_id, scopes, partner_type in found:
-        if partner_type not in WIDENED:
-            continue
-        full, added = WIDENED[partner_type]
-        if full <= set(scopes) and not added <= set(scopes):
-            connection.execute(
-                keys.update().where(keys.c.id == key_id).values(scopes=sorted(set(scopes) | added))
-            )
 
 
 def downgrade() -> None:

@@ -12,6 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import fraudlink.database
+from fraudlink.migrations import grant_to_full_keys
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -74,6 +75,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("programme_actions", schema=None) as batch_op:
         batch_op.create_index("ix_programme_actions_year_theme", ["year", "theme"], unique=False)
+    grant_to_full_keys(op.get_bind(), GRANTED)
+
+
+# Keys made with everything before this migration get its permissions.
+GRANTED = {
+    "police": ({"key:manage", "report:read_narrative", "indicator:read_raw"}, {"network:read"}),
+    "prosecution": (
+        {"key:manage", "report:read_narrative", "indicator:read_raw"},
+        {"network:read"},
+    ),
+    "programme": ({"key:manage", "audit:read_all"}, {"action:manage", "network:read"}),
+}
 
 
 def downgrade() -> None:
