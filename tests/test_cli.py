@@ -124,15 +124,30 @@ def test_demo_is_idempotent_and_its_keys_work(
         entries = session.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
     code, second, _ = fraudlink("demo")
     assert code == 0
-    assert first.splitlines()[:-2] == second.splitlines()[:-2]  # the same partners and keys
-    assert first.splitlines()[-2] == (
+
+    def line(out: str, prefix: str) -> str:
+        """The printed line that starts with ``prefix`` (each loader prints one)."""
+        return next(line for line in out.splitlines() if line.startswith(prefix))
+
+    reports = first.splitlines().index(line(first, "Demo reports: "))
+    assert first.splitlines()[:reports] == second.splitlines()[:reports]  # same partners, keys
+    assert line(first, "Demo reports: ") == (
         "Demo reports: 3000 newly imported, 0 were already there. "
         "See them in a partner's inbox: http://127.0.0.1:8000/inbox"
     )
-    assert "3000 were already there" in second.splitlines()[-2]
-    sent = first.splitlines()[-1].removeprefix("Demo refund requests (PNBF): ").split()[0]
+    assert "3000 were already there" in line(second, "Demo reports: ")
+    requests = "Demo refund requests (PNBF): "
+    sent = line(first, requests).removeprefix(requests).split()[0]
     assert int(sent) > 0
-    assert f"0 newly sent, {sent} were already there" in second.splitlines()[-1]
+    assert f"0 newly sent, {sent} were already there" in line(second, requests)
+    plan = "Demo action plan 2024 and 2025: "
+    added = line(first, plan).removeprefix(plan).split()[0]
+    assert int(added) > 0
+    assert f"0 actions newly added, {added} were already there" in line(second, plan)
+    networks = "Money-mule networks in the demo reports: "
+    found = line(first, networks).removeprefix(networks).split(".")[0]
+    assert int(found) > 0  # the planted networks, at least
+    assert line(second, networks) == line(first, networks)
     with database.read_only() as session:
         assert session.execute(text("SELECT count(*) FROM audit_log")).scalar_one() == entries
 

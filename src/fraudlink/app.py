@@ -14,6 +14,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from fraudlink import __version__
 from fraudlink.access import api as access_api
 from fraudlink.access import pages as access_pages
+from fraudlink.actions import api as actions_api
+from fraudlink.actions import pages as actions_pages
 from fraudlink.advice import api as advice_api
 from fraudlink.advice import pages as advice_pages
 from fraudlink.audit import api as audit_api
@@ -25,6 +27,8 @@ from fraudlink.decisions import pages as decisions_pages
 from fraudlink.decisions.batcher import DecisionBatcher
 from fraudlink.decisions.features import NameKeys
 from fraudlink.decisions.rulebook import Rulebook
+from fraudlink.figures import api as figures_api
+from fraudlink.figures import pages as figures_pages
 from fraudlink.identifiers import Pseudonymiser
 from fraudlink.identifiers import api as identifiers_api
 from fraudlink.indicators import api as indicators_api
@@ -32,6 +36,8 @@ from fraudlink.indicators import pages as indicators_pages
 from fraudlink.indicators import service as indicator_service
 from fraudlink.indicators.index import IndicatorIndex
 from fraudlink.indicators.scheduled import expire_daily
+from fraudlink.networks import api as networks_api
+from fraudlink.networks import pages as networks_pages
 from fraudlink.partners import api as partners_api
 from fraudlink.recovery import api as recovery_api
 from fraudlink.recovery import pages as recovery_pages
@@ -50,6 +56,7 @@ from fraudlink.web.templating import STATIC_DIR
 from fraudlink.webhooks import api as webhooks_api
 from fraudlink.webhooks import pages as webhooks_pages
 from fraudlink.webhooks.delivery import deliver_forever
+from fraudlink.yearly import pages as yearly_pages
 
 PAGE_SESSION_MAX_AGE = 8 * 3600  # a working day; then staff sign in again
 
@@ -133,6 +140,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         decisions_api.router,
         recovery_api.router,
         recovery_pages.router,
+        networks_api.router,
+        networks_pages.router,
+        actions_api.router,
+        actions_pages.router,
+        figures_api.router,
+        figures_pages.router,
         web_pages.router,
         access_pages.router,
         audit_pages.router,
@@ -142,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         webhooks_pages.router,
         telecom_pages.router,
         decisions_pages.router,
+        yearly_pages.router,
     ):
         app.include_router(router)
     logging.getLogger("fraudlink").setLevel(settings.log_level)

@@ -8,6 +8,7 @@ import typer
 import uvicorn
 
 from fraudlink.access import cli as access_cli
+from fraudlink.actions import cli as actions_cli
 from fraudlink.advice import cli as advice_cli
 from fraudlink.audit import cli as audit_cli
 from fraudlink.console import CommandGroup, fail, say
@@ -16,12 +17,14 @@ from fraudlink.demo import cli as demo_cli
 from fraudlink.identifiers import cli as identifiers_cli
 from fraudlink.indicators import cli as indicators_cli
 from fraudlink.migrations import create_revision, is_current, upgrade
+from fraudlink.networks import cli as networks_cli
 from fraudlink.partners import cli as partners_cli
 from fraudlink.recovery import cli as recovery_cli
 from fraudlink.reports import cli as reports_cli
 from fraudlink.settings import Settings
 from fraudlink.telecom import cli as telecom_cli
 from fraudlink.webhooks import cli as webhooks_cli
+from fraudlink.yearly import cli as yearly_cli
 
 app = typer.Typer(
     cls=CommandGroup,
@@ -84,6 +87,9 @@ app.add_typer(webhooks_cli.app, name="webhooks")
 app.add_typer(telecom_cli.app, name="telecom")
 app.add_typer(decisions_cli.app, name="decisions")
 app.add_typer(recovery_cli.app, name="recovery")
+app.add_typer(networks_cli.app, name="networks")
+app.add_typer(actions_cli.app, name="actions")
+app.add_typer(yearly_cli.app, name="report")
 app.command("demo")(demo_cli.demo)
 
 

@@ -10,6 +10,7 @@ def load_all_models() -> None:
     from fraudlink.audit import models as _audit  # noqa: F401, PLC0415
     from fraudlink.decisions import models as _decisions  # noqa: F401, PLC0415
     from fraudlink.indicators import models as _indicators  # noqa: F401, PLC0415
+    from fraudlink.networks import models as _networks  # noqa: F401, PLC0415
     from fraudlink.partners import models as _partners  # noqa: F401, PLC0415
     from fraudlink.recovery import models as _recovery  # noqa: F401, PLC0415
     from fraudlink.reports import models as _reports  # noqa: F401, PLC0415

@@ -23,7 +23,7 @@ from fraudlink.access.service import KeyMaterial
 from fraudlink.advice import outcomes as advice_outcomes
 from fraudlink.audit.service import Actor
 from fraudlink.database import Database, keys_of
-from fraudlink.demo import recovery
+from fraudlink.demo import actions, recovery
 from fraudlink.demo.reports import REPORTS, SEED, demo_reports
 from fraudlink.identifiers import Pseudonymiser
 from fraudlink.partners import service as partner_service
@@ -180,3 +180,9 @@ def load_recovery(database: Database, *, rules: Rules, now: datetime) -> recover
     with database.read_only() as session:
         helpdesk = partner_service.get_by_name(session, name=DEMO_REPORTING_POINT).id
     return recovery.load(database, helpdesk_id=helpdesk, rules=rules, now=now)
+
+
+def load_actions(database: Database, *, actor: Actor) -> actions.Loaded:
+    """The action plan of 2024 and 2025 as the letter tells it (demo/actions.toml)."""
+    with database.transaction() as session:
+        return actions.load(session, actor=actor)

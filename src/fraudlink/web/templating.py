@@ -88,3 +88,9 @@ def render(
     return templates.TemplateResponse(
         request, name, dict(context or {}), status_code=status_code, headers=headers
     )
+
+
+def render_text(name: str, context: Mapping[str, Any], *, language: Language) -> str:
+    """A template rendered outside a request (a file the command line writes), in ``language``."""
+    template = _environment.get_template(name)
+    return template.render({"_": _translator(language), "lang": language, **context})

@@ -1,0 +1,13 @@
+"""The figures tests' partnership: the report tests' banks, operators and reporting points."""
+
+from __future__ import annotations
+
+import pytest
+
+from fraudlink.database import Database
+from tests.reports.partnership import Partnership, build_partnership
+
+
+@pytest.fixture
+def partnership(database: Database) -> Partnership:
+    return build_partnership(database)
