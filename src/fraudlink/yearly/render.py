@@ -65,6 +65,7 @@ _LATIN_1: Final = str.maketrans(
 FONT: Final = "Helvetica"
 BAR_COLOUR: Final = (11, 61, 110)  # the site's header blue
 HEADING_FILL: Final = (238, 242, 246)  # as the pages' table headings
+LABEL_CHARACTERS: Final = 44  # what fits beside a bar at 8 points; the table below has it all
 
 
 def _latin_1(text: str) -> str:
@@ -112,12 +113,16 @@ def _pdf_table(pdf: FPDF, columns: Sequence[str], rows: Sequence[Sequence[str]])
     pdf.ln(3)
 
 
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
 def _pdf_chart(pdf: FPDF, block: Chart) -> None:
     """Bars drawn with rectangles, each value written after its bar, as on the page."""
     pdf.set_font(FONT, style="B", size=10)
     pdf.multi_cell(0, 6, _latin_1(block.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=8)
-    label_width, value_width, row_height = 45.0, 30.0, 5.0
+    label_width, value_width, row_height = 70.0, 30.0, 5.0
     room = pdf.epw - label_width - value_width
     largest = max((value for _label, value in block.bars), default=0.0) or 1.0
     for (label, value), (_same, shown) in zip(block.bars, block.shown, strict=True):
@@ -125,7 +130,7 @@ def _pdf_chart(pdf: FPDF, block: Chart) -> None:
             pdf.add_page()
         x, y = pdf.l_margin, pdf.get_y()
         pdf.set_xy(x, y)
-        pdf.cell(label_width, row_height, _latin_1(label)[:28])
+        pdf.cell(label_width, row_height, _shortened(_latin_1(label), LABEL_CHARACTERS))
         width = max(room * value / largest, 0.0)
         pdf.set_fill_color(*BAR_COLOUR)
         if width > 0:
