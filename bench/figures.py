@@ -25,8 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from fraudlink.console import open_database
@@ -37,6 +36,7 @@ from fraudlink.migrations import upgrade
 from fraudlink.reports.models import Report, ReportIdentifier, ReportSource
 from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType
 from fraudlink.settings import Settings
+from scratch_databases import drop_postgresql, fresh_postgresql
 
 CHUNK = 10_000
 RUNS = 3
@@ -163,24 +163,6 @@ def measure(name: str, settings: Settings, count: int, *, index: bool) -> dict[s
     return results
 
 
-def _fresh_postgresql(url: str) -> str:
-    parsed = make_url(url)
-    fresh = parsed.set(database=f"{parsed.database}_{time.time_ns()}")
-    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{fresh.database}"'))
-    server.dispose()
-    return fresh.render_as_string(hide_password=False)
-
-
-def _drop_postgresql(url: str) -> None:
-    parsed = make_url(url)
-    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    server.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--reports", type=int, default=1_000_000, help="reports in the table")
@@ -197,7 +179,7 @@ def main() -> None:
         server = os.environ.get("FRAUDLINK_BENCH_DATABASE_URL")
         if not server:
             return
-        url = _fresh_postgresql(server)
+        url = fresh_postgresql(server)
         postgres_dir = Path(directory) / "postgresql"
         postgres_dir.mkdir()
         try:
@@ -208,7 +190,7 @@ def main() -> None:
                 index=arguments.index,
             )
         finally:
-            _drop_postgresql(url)
+            drop_postgresql(url)
 
 
 if __name__ == "__main__":

@@ -36,8 +36,7 @@ from pathlib import Path
 from random import Random
 
 from schwifty import IBAN
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from fraudlink.access.service import Principal
@@ -58,6 +57,7 @@ from fraudlink.reports.models import Report, ReportSource
 from fraudlink.reports.service import RoutingPolicy
 from fraudlink.reports.vocabulary import Channel, FraudType, PaymentMethod
 from fraudlink.settings import Settings
+from scratch_databases import drop_postgresql, fresh_postgresql
 
 REPORTS = 300
 SENDS = 1000
@@ -409,24 +409,6 @@ def side_by_side(sqlite: Figures, postgresql: Figures) -> None:
         print(f"  {label:<22} {lite:>10,.2f} {postgres:>10,.2f}   PostgreSQL {speedup:.2f}x")
 
 
-def _fresh_postgresql(url: str) -> str:
-    parsed = make_url(url)
-    fresh = parsed.set(database=f"{parsed.database}_{time.time_ns()}")
-    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{fresh.database}"'))
-    server.dispose()
-    return fresh.render_as_string(hide_password=False)
-
-
-def _drop_postgresql(url: str) -> None:
-    parsed = make_url(url)
-    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    server.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--requests", type=int, default=100_000, help="requests in the table")
@@ -438,7 +420,7 @@ def main() -> None:
         server = os.environ.get("FRAUDLINK_BENCH_DATABASE_URL")
         if not server:
             return
-        url = _fresh_postgresql(server)
+        url = fresh_postgresql(server)
         postgres_dir = Path(directory) / "postgresql"
         postgres_dir.mkdir()
         try:
@@ -448,7 +430,7 @@ def main() -> None:
                 arguments.requests,
             )
         finally:
-            _drop_postgresql(url)
+            drop_postgresql(url)
     side_by_side(sqlite, postgresql)
 
 

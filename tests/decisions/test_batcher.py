@@ -39,12 +39,19 @@ def prepared(app: FastAPI, **changes: Any) -> Payment:
     )
 
 
-async def all_at_once(
+async def _gathered(
     batcher: DecisionBatcher, asks: list[tuple[Principal, list[Payment]]]
 ) -> list[Any]:
     return await asyncio.gather(
         *(batcher.decide(who, payments) for who, payments in asks), return_exceptions=True
     )
+
+
+def all_at_once(batcher: DecisionBatcher, asks: list[tuple[Principal, list[Payment]]]) -> list[Any]:
+    """The asks sent together, on an event loop of their own thread: a worker that already ran
+    a browser test has Playwright's loop running in this one, where asyncio.run is refused."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, _gathered(batcher, asks)).result()
 
 
 def test_requests_queued_together_share_one_transaction_and_get_their_own_answers(
@@ -58,7 +65,7 @@ def test_requests_queued_together_share_one_transaction_and_get_their_own_answer
         (abn, [prepared(app, reference="abn-1", debtor_iban=ABN_IBAN)]),
         (ing, [prepared(app, reference="ing-2"), prepared(app, reference="ing-3")]),
     ]
-    answers = asyncio.run(all_at_once(app.state.decision_batcher, asks))
+    answers = all_at_once(app.state.decision_batcher, asks)
     assert [[one.reference for one in answer] for answer in answers] == [
         ["ing-1"],
         ["abn-1"],
@@ -105,13 +112,13 @@ def test_a_failing_transaction_fails_every_request_in_it_and_stores_nothing(
     )
     abn = principal(database, partnership, ABN_AMRO)
     asks = [(ing, [prepared(app)]), (abn, [prepared(app, debtor_iban=ABN_IBAN)])]
-    answers = asyncio.run(all_at_once(app.state.decision_batcher, asks))
+    answers = all_at_once(app.state.decision_batcher, asks)
     assert [type(answer) for answer in answers] == [RuntimeError, RuntimeError]
     with database.read_only() as session:
         assert session.scalars(select(Decision)).all() == []
     # The next request opens a transaction of its own again.
     monkeypatch.setattr(service, "decide", decide)
-    (answer,) = asyncio.run(all_at_once(app.state.decision_batcher, [(ing, [prepared(app)])]))
+    (answer,) = all_at_once(app.state.decision_batcher, [(ing, [prepared(app)])])
     assert len(answer) == 1
 
 

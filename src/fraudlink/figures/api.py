@@ -21,6 +21,7 @@ from fraudlink.figures.catalogue import Ask
 from fraudlink.figures.schemas import FigureList, FigureOut
 from fraudlink.figures.service import Period
 from fraudlink.web.dependencies import LanguageDep, SessionDep
+from fraudlink.web.downloads import attachment
 from fraudlink.web.problems import problem_responses
 
 router = APIRouter(tags=["figures"])
@@ -70,11 +71,7 @@ def figure_csv(
 ) -> Response:
     """The figure's rows as CSV, with a header line."""
     document = _figure(name, session, language, year, start, end, days)
-    return Response(
-        catalogue.as_csv(document),
-        media_type=CSV,
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
+    return attachment(catalogue.as_csv(document), filename=f"{name}.csv")
 
 
 @router.get("/v1/figures/{name}", responses={**ERRORS, **problem_responses(404)})
@@ -112,8 +109,4 @@ def open_data_csv(
 ) -> Response:
     """The same as one CSV table: `table,row,column,count,suppressed`; `total` names a total."""
     found = opendata.export(session, period=period_of(year, start, end), today=utcnow().date())
-    return Response(
-        found.as_csv(),
-        media_type=CSV,
-        headers={"Content-Disposition": 'attachment; filename="fraudlink-opendata.csv"'},
-    )
+    return attachment(found.as_csv(), filename="fraudlink-opendata.csv")

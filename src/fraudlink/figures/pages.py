@@ -24,6 +24,7 @@ from fraudlink.figures.service import Period
 from fraudlink.i18n import Language, format_amount, translate
 from fraudlink.web.charts import bar_chart
 from fraudlink.web.dependencies import LanguageDep, SessionDep
+from fraudlink.web.downloads import attachment
 from fraudlink.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -178,10 +179,8 @@ def figure_csv(
 ) -> Response:
     """A figure's CSV for the signed-in reader (the API needs a key, a browser has a session)."""
     del principal
-    return Response(
-        catalogue.as_csv(_document(request, session, name, language)),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    return attachment(
+        catalogue.as_csv(_document(request, session, name, language)), filename=f"{name}.csv"
     )
 
 

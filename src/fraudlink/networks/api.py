@@ -18,6 +18,7 @@ from fraudlink.networks import export, service
 from fraudlink.networks.schemas import NetworkList, NetworkOut, network_out, summary_out
 from fraudlink.reports.vocabulary import FraudType
 from fraudlink.web.dependencies import AfterId, RowId, SessionDep
+from fraudlink.web.downloads import attachment
 from fraudlink.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/networks", tags=["networks"])
@@ -70,11 +71,7 @@ def list_networks(
 def network_csv(network_id: RowId, principal: Investigator, session: SessionDep) -> Response:
     """The network as CSV: a row per member, then a row per edge (`record` says which)."""
     shown = _read(session, network_id, principal, "network.export_csv")
-    return Response(
-        export.as_csv(shown),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="network-{network_id}.csv"'},
-    )
+    return attachment(export.as_csv(shown), filename=f"network-{network_id}.csv")
 
 
 @router.get("/{network_id}.graphml", responses=ONE, response_class=Response)
@@ -82,10 +79,10 @@ def network_graphml(network_id: RowId, principal: Investigator, session: Session
     """The network as GraphML, for analysis tools: nodes with kind, value and reports, edges
     with their weight (shared reports)."""
     shown = _read(session, network_id, principal, "network.export_graphml")
-    return Response(
+    return attachment(
         export.as_graphml(shown),
+        filename=f"network-{network_id}.graphml",
         media_type="application/graphml+xml",
-        headers={"Content-Disposition": f'attachment; filename="network-{network_id}.graphml"'},
     )
 
 

@@ -19,6 +19,7 @@ from fraudlink.networks.schemas import NetworkOut, network_out, summary_out
 from fraudlink.networks.svg import MAX_NODES, network_svg
 from fraudlink.reports.vocabulary import FraudType
 from fraudlink.web.dependencies import LanguageDep, RowId, SessionDep
+from fraudlink.web.downloads import attachment
 from fraudlink.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -86,20 +87,16 @@ def _shown(session: SessionDep, network_id: int, principal: Principal, action: s
 @router.get("/networks/{network_id}.csv")
 def csv_download(network_id: RowId, session: SessionDep, principal: Investigator) -> Response:
     shown = _shown(session, network_id, principal, "network.export_csv")
-    return Response(
-        export.as_csv(shown),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="network-{network_id}.csv"'},
-    )
+    return attachment(export.as_csv(shown), filename=f"network-{network_id}.csv")
 
 
 @router.get("/networks/{network_id}.graphml")
 def graphml_download(network_id: RowId, session: SessionDep, principal: Investigator) -> Response:
     shown = _shown(session, network_id, principal, "network.export_graphml")
-    return Response(
+    return attachment(
         export.as_graphml(shown),
+        filename=f"network-{network_id}.graphml",
         media_type="application/graphml+xml",
-        headers={"Content-Disposition": f'attachment; filename="network-{network_id}.graphml"'},
     )
 
 

@@ -26,6 +26,7 @@ from fraudlink.recovery.schemas import (
     RecoveryRequestOut,
 )
 from fraudlink.web.dependencies import LanguageDep, RowId, SessionDep, SettingsDep
+from fraudlink.web.downloads import attachment
 from fraudlink.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/recovery", tags=["recovery"])
@@ -224,8 +225,6 @@ def stats(principal: Reader, session: SessionDep, settings: SettingsDep) -> dict
 @router.get("/stats.csv", responses=ERRORS, response_class=Response)
 def stats_csv(principal: Reader, session: SessionDep, settings: SettingsDep) -> Response:
     """The same figures as one CSV table (a `group` and a `key` column name each row)."""
-    return Response(
-        _register(session, settings, principal).as_csv(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="recovery-register.csv"'},
+    return attachment(
+        _register(session, settings, principal).as_csv(), filename="recovery-register.csv"
     )

@@ -40,6 +40,7 @@ from fraudlink.reports.vocabulary import PaymentMethod
 from fraudlink.settings import Settings
 from fraudlink.web.charts import bar_chart
 from fraudlink.web.dependencies import CsrfDep, LanguageDep, RowId, SessionDep, SettingsDep
+from fraudlink.web.downloads import attachment
 from fraudlink.web.problems import STATUS_OF_KIND
 from fraudlink.web.templating import render
 from fraudlink.web.validation import describe_errors
@@ -700,8 +701,6 @@ def register_page(
 def register_csv(session: SessionDep, settings: SettingsDep, principal: SignedIn) -> Response:
     """The register's figures as the API's /v1/recovery/stats.csv gives them, for the signed-in
     reader (the API needs a key, a browser has a session)."""
-    return Response(
-        _register(session, settings, principal).as_csv(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="recovery-register.csv"'},
+    return attachment(
+        _register(session, settings, principal).as_csv(), filename="recovery-register.csv"
     )

@@ -13,6 +13,7 @@ from fraudlink.database import utcnow
 from fraudlink.i18n import LOCAL_TIME_ZONE
 from fraudlink.recovery.service import Rules
 from fraudlink.web.dependencies import LanguageDep, SessionDep, SettingsDep
+from fraudlink.web.downloads import attachment
 from fraudlink.yearly import render, service
 from fraudlink.yearly.document import document
 
@@ -48,7 +49,7 @@ def yearly_report(
         session, year=year, rules=Rules.from_settings(settings), now=now
     )
     written = render.write(document(report, language), format_)
-    headers = {}
-    if format_ is not render.Format.HTML:
-        headers["Content-Disposition"] = f'attachment; filename="jaarbericht-{year}.{format_}"'
-    return Response(written, media_type=MEDIA_TYPES[format_], headers=headers)
+    if format_ is render.Format.HTML:
+        return Response(written, media_type=MEDIA_TYPES[format_])
+    filename = f"jaarbericht-{year}.{format_}"
+    return attachment(written, filename=filename, media_type=MEDIA_TYPES[format_])
