@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +27,7 @@ from fraudlink.i18n import LOCAL_TIME_ZONE as DUTCH_TIME
 from fraudlink.i18n import Language, translate
 from fraudlink.identifiers import IdentifierKind, InvalidIdentifier, parse
 from fraudlink.partners.models import PartnerType
+from fraudlink.reports import forms
 from fraudlink.reports.forms import parse_amount
 from fraudlink.reports.models import Report
 from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, PaymentMethod
@@ -839,3 +840,23 @@ def test_the_date_and_time_fields_are_as_large_as_the_other_fields(page: Page) -
     for label in ("reports.question_when", "reports.question_time"):
         field_ = page.get_by_label(text(label))
         assert field_.evaluate(font_size) == channel.evaluate(font_size), label
+
+
+def test_a_fraud_of_today_without_a_time_is_never_in_the_future() -> None:
+    """A day without a time counts as its noon, but not a noon still to come: a victim who
+    reports in the morning what happened "today" is not told it lies in the future."""
+    today = datetime.now(DUTCH_TIME).date()
+    before = datetime.now(DUTCH_TIME)
+    fields = {
+        "fraud_type": "purchase",
+        "channel": "website",
+        "occurred_on": today.isoformat(),
+    }
+    filed = forms.to_report(fields, "nl")
+    after = datetime.now(DUTCH_TIME)
+    noon = datetime.combine(today, time(12), DUTCH_TIME)
+    assert filed.occurred_at == min(noon, filed.occurred_at)
+    assert filed.occurred_at <= after
+    assert filed.occurred_at >= min(noon, before) - timedelta(seconds=1)
+    yesterday = forms.to_report({**fields, "occurred_on": str(today - timedelta(days=1))}, "nl")
+    assert yesterday.occurred_at == noon - timedelta(days=1)

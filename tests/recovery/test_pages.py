@@ -26,9 +26,10 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from fraudlink.audit.models import AuditEntry
-from fraudlink.database import Database
+from fraudlink.database import Database, utcnow
 from fraudlink.i18n import Language, translate
 from fraudlink.partners.models import PartnerType
+from fraudlink.recovery import service
 from fraudlink.recovery.models import RecoveryRequest
 from fraudlink.settings import Settings
 from fraudlink.web.charts import bar_chart
@@ -497,7 +498,7 @@ def test_the_programme_sees_overdue_requests_with_the_days_late(
     with database.transaction() as session:
         request = session.get(RecoveryRequest, sent)
         assert request is not None
-        request.due_on = date.today() - timedelta(days=4)
+        request.due_on = service.today(utcnow()) - timedelta(days=4)  # a Dutch date
     page = programme.get("/recovery/register")
     assert shows(page, "recovery.page_days_late", days=4)
     assert f'href="/recovery/requests/{sent}"' in page.text

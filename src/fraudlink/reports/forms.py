@@ -94,11 +94,14 @@ def _moment(form: Mapping[str, str], errors: dict[str, str], language: Language)
     try:
         when = datetime.combine(
             date.fromisoformat(day), time.fromisoformat(clock) if clock else time(12, 0)
-        )
+        ).replace(tzinfo=LOCAL_TIME_ZONE)
     except ValueError:
         errors["occurred_on"] = translate("reports.form_date_invalid", language)
         return None
-    return when.replace(tzinfo=LOCAL_TIME_ZONE).isoformat()
+    if not clock:
+        # A day without a time counts as its noon; "today" in the morning is now, not later.
+        when = min(when, datetime.now(LOCAL_TIME_ZONE))
+    return when.isoformat()
 
 
 def _payments(
