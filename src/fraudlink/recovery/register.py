@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from fraudlink.access.permissions import Permission
@@ -117,8 +117,15 @@ class Register:
         return out.getvalue()
 
 
-def rows(session: Session, *, partner_id: int | None, now: datetime) -> list[Row]:
-    """Every request (``partner_id``: only those the partner sent or received)."""
+def rows(
+    session: Session,
+    *,
+    partner_id: int | None,
+    now: datetime,
+    sent: Sequence[ColumnElement[bool]] = (),
+) -> list[Row]:
+    """Every request (``partner_id``: only those the partner sent or received; ``sent``:
+    conditions on when it was sent, such as a period's ``where(RecoveryRequest.sent_at)``)."""
     names = partner_service.directory(session).names
     query = select(
         RecoveryRequest.requester_id,
@@ -132,6 +139,7 @@ def rows(session: Session, *, partner_id: int | None, now: datetime) -> list[Row
         RecoveryRequest.returned_cents,
         RecoveryRequest.due_on,
     ).join(Report, Report.id == RecoveryRequest.report_id)
+    query = query.where(*sent)
     if partner_id is not None:
         query = query.where(
             or_(

@@ -26,6 +26,7 @@ from fraudlink.i18n import LOCAL_TIME_ZONE
 from fraudlink.networks import service as network_service
 from fraudlink.networks.models import Network
 from fraudlink.recovery import register
+from fraudlink.recovery.models import RecoveryRequest
 from fraudlink.recovery.service import Rules
 from fraudlink.telecom.models import SmsBlock, SpoofingEvent
 from fraudlink.telecom.vocabulary import Verdict
@@ -77,13 +78,10 @@ def _recovery(
     session: Session, period: Period, *, rules: Rules, now: datetime
 ) -> register.Register:
     """The register of the requests sent in the year (their answers may come later)."""
-    rows = register.rows(session, partner_id=None, now=now)
-    return register.register([row for row in rows if _holds(period, row.sent_at)], rules=rules)
-
-
-def _holds(period: Period, moment: datetime) -> bool:
-    assert period.start_at is not None and period.end_before is not None, "a year has both ends"
-    return period.start_at <= moment < period.end_before
+    sent = period.where(RecoveryRequest.sent_at)
+    return register.register(
+        register.rows(session, partner_id=None, now=now, sent=sent), rules=rules
+    )
 
 
 def _networks(session: Session, period: Period) -> list[Network]:
