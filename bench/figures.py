@@ -4,14 +4,17 @@ export, timed over a million reports.
 Run with ``.venv/bin/python bench/figures.py`` (``--reports 100000`` for a smaller table). It
 builds a fresh, migrated database in a temporary directory, so it touches no data of yours, and
 fills ``reports`` (and ``report_identifiers``, one web address in ten reports) with multi-row
-INSERTs: only the columns the figures read are varied, the other NOT NULL columns get a fixed
-value. Set ``FRAUDLINK_BENCH_DATABASE_URL`` to a PostgreSQL URL
+INSERTs, keeping the monthly totals as the platform does (``figures.totals.count_reports``): only
+the columns the figures read are varied, the other NOT NULL columns get a fixed value. A share of
+the victims' accounts (``--repeat-share``, 5%) is named in a second report. Set
+``FRAUDLINK_BENCH_DATABASE_URL`` to a PostgreSQL URL
 (``postgresql+psycopg://postgres@127.0.0.1:5432/fraudlink_bench``) to measure PostgreSQL as well:
 the script creates a database of that name with a timestamp appended and drops it after.
 
-It prints, per database, the seconds of each figure over every report and over one year (the
-yearly report's question), the best of three runs; ``--index`` also creates the index named in
-docs/benchmarks.md and measures again.
+It prints, per database, the seconds of each figure over every report, over one year (the
+yearly report's question) and over a period that cuts two months (15 January to 20 December
+2025), the best of three runs; and, side by side, one figure counted straight from the reports
+(as before the totals), with the ratio.
 """
 
 from __future__ import annotations
@@ -21,20 +24,21 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from random import Random
 
-from sqlalchemy import insert, text
+from sqlalchemy import String, case, cast, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from fraudlink.console import open_database
 from fraudlink.database import Database, table_of
-from fraudlink.figures import opendata, service
+from fraudlink.figures import opendata, service, totals
+from fraudlink.figures.models import MonthlyCell, VictimAccount
 from fraudlink.figures.service import Dimension, Period
 from fraudlink.migrations import upgrade
 from fraudlink.reports.models import Report, ReportIdentifier, ReportSource
-from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType
+from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, Region
 from fraudlink.settings import Settings
 from scratch_databases import drop_postgresql, fresh_postgresql
 
@@ -43,18 +47,21 @@ RUNS = 3
 NOW = datetime(2026, 11, 15, 12, tzinfo=UTC)
 FIRST = NOW - timedelta(days=3 * 365)
 DOMAINS = 5_000
-# The covering index the figures would need (docs/benchmarks.md): every column they read.
-INDEX = (
-    "CREATE INDEX ix_bench_reports_figures ON reports "
-    "(occurred_at, fraud_type, channel, age_band, victim_iban_token, total_loss_cents)"
+PERIODS = (
+    ("all", Period()),
+    ("2025", Period.year(2025)),
+    ("cut", Period(date(2025, 1, 15), date(2025, 12, 20))),
 )
 
 
-def fill(database: Database, count: int) -> float:
+def fill(database: Database, count: int, repeat_share: float) -> tuple[float, float]:
+    """Seconds to insert the reports, and of those the seconds spent keeping the totals."""
     random = Random(7)
     types, channels, bands = list(FraudType), list(Channel), [*AgeBand, None]
+    regions = [*Region, None]
     span = int((NOW - FIRST).total_seconds())
     started = time.perf_counter()
+    keeping = 0.0
     with database.transaction() as session:
         for start in range(0, count, CHUNK):
             reports, identifiers = [], []
@@ -74,9 +81,9 @@ def fill(database: Database, count: int) -> float:
                         "aangifte_made": False,
                         "aangifte_wanted": False,
                         "contact_consent": False,
-                        "victim_iban_token": f"{random.randrange(count // 2):064x}"
-                        if random.random() < 0.6
-                        else None,
+                        "victim_iban_token": victim(random, number, repeat_share),
+                        "postcode_area": None,
+                        "region": random.choice(regions),
                         "usernames": [],
                         "total_loss_cents": random.randint(0, 500_000),
                         "advice_rules_version": "bench",
@@ -97,11 +104,38 @@ def fill(database: Database, count: int) -> float:
                         }
                     )
             session.execute(insert(table_of(Report)), reports)
+            keeping -= time.perf_counter()
+            totals.count_reports(session, reports)
+            keeping += time.perf_counter()
             if identifiers:
                 session.execute(insert(table_of(ReportIdentifier)), identifiers)
     with database.engine.begin() as connection:
         connection.execute(text("ANALYZE"))
-    return time.perf_counter() - started
+    return time.perf_counter() - started, keeping
+
+
+def victim(random: Random, number: int, repeat_share: float) -> str | None:
+    """Six in ten reports name the victim's account; ``repeat_share`` of those one named before."""
+    if random.random() >= 0.6:
+        return None
+    if number and random.random() < repeat_share:
+        return f"{random.randrange(number):064x}"  # an earlier report's account (or none's)
+    return f"{number:064x}"
+
+
+def from_the_reports(session: Session, period: Period) -> list[tuple[object, ...]]:
+    """Reports, victims and damage per fraud type counted straight from the reports, with an
+    exact COUNT(DISTINCT): how the figures were made before the monthly totals."""
+    key = cast(Report.fraud_type, String)
+    victims = func.count(func.distinct(Report.victim_iban_token)) + func.coalesce(
+        func.sum(case((Report.victim_iban_token.is_(None), 1), else_=0)), 0
+    )
+    query = (
+        select(key, func.count(), victims, func.coalesce(func.sum(Report.total_loss_cents), 0))
+        .where(*period.where(Report.occurred_at))
+        .group_by(key)
+    )
+    return [tuple(row) for row in session.execute(query)]
 
 
 def best(call: Callable[[], object]) -> float:
@@ -136,37 +170,55 @@ def timings(session: Session, period: Period) -> dict[str, float]:
     return measured
 
 
-def measure(name: str, settings: Settings, count: int, *, index: bool) -> dict[str, float]:
+def measure(name: str, settings: Settings, count: int, repeat_share: float) -> None:
     upgrade(settings.resolved_database_url)
     database = open_database(settings)
-    results: dict[str, float] = {}
     try:
-        inserted = fill(database, count)
-        print(f"\n{name}: {count:,} reports inserted in {inserted:.1f} s")
-        rounds = [("", False)] + ([(" +index", True)] if index else [])
-        for suffix, create in rounds:
-            if create:
-                with database.engine.begin() as connection:
-                    connection.execute(text(INDEX))
-                    connection.execute(text("ANALYZE"))
-            with database.read_only() as session:
-                for label, period in (("all", Period()), ("2025", Period.year(2025))):
-                    for figure, seconds in timings(session, period).items():
-                        results[f"{figure} ({label}){suffix}"] = seconds
-                        print(f"  {figure:<22} {label:<5}{suffix:<7} {seconds:6.3f} s")
-        # One sanity line, so a reader sees the figures are real.
+        inserted, keeping = fill(database, count, repeat_share)
+        print(f"\n{name}: {count:,} reports inserted in {inserted:.1f} s", end="")
+        print(f" (keeping the monthly totals: {keeping:.1f} s of it)")
         with database.read_only() as session:
-            top = service.breakdown(session, dimension=Dimension.FRAUD_TYPE, period=Period())[0]
+            cells = session.scalar(select(func.count()).select_from(MonthlyCell))
+            repeated = session.scalar(
+                select(func.count()).select_from(VictimAccount).where(VictimAccount.reports > 1)
+            )
+            print(f"  {cells:,} monthly cells; {repeated:,} accounts named in several reports")
+            for label, period in PERIODS:
+                for figure, seconds in timings(session, period).items():
+                    print(f"  {figure:<22} {label:<5} {seconds:6.3f} s")
+            for label, period in PERIODS[:2]:
+                kept = best(
+                    lambda period=period: service.breakdown(  # type: ignore[misc]
+                        session, dimension=Dimension.FRAUD_TYPE, period=period
+                    )
+                )
+                straight = best(lambda period=period: from_the_reports(session, period))  # type: ignore[misc]
+                print(
+                    f"  by-fraud-type {label:<5} from the totals {kept:6.3f} s,"
+                    f" straight from the reports {straight:6.3f} s: {straight / kept:,.0f}x faster"
+                )
+            found = service.breakdown(session, dimension=Dimension.FRAUD_TYPE, period=Period())
+            assert [
+                (group.key, group.reports, group.victims, group.damage_cents) for group in found
+            ] == sorted(
+                from_the_reports(session, Period()),
+                key=lambda row: [member.value for member in FraudType].index(str(row[0])),
+            ), "the totals and the reports disagree"
+            top = found[0]
         print(f"  (first fraud type: {top.key}, {top.reports:,} reports, {top.victims:,} victims)")
     finally:
         database.dispose()
-    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--reports", type=int, default=1_000_000, help="reports in the table")
-    parser.add_argument("--index", action="store_true", help="measure again with the index")
+    parser.add_argument(
+        "--repeat-share",
+        type=float,
+        default=0.05,
+        help="share of the victims' accounts named in an earlier report",
+    )
     parser.add_argument("--skip-sqlite", action="store_true")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fraudlink-bench-") as directory:
@@ -174,7 +226,7 @@ def main() -> None:
             sqlite_dir = Path(directory) / "sqlite"
             sqlite_dir.mkdir()
             measure(
-                "SQLite", Settings(data_dir=sqlite_dir), arguments.reports, index=arguments.index
+                "SQLite", Settings(data_dir=sqlite_dir), arguments.reports, arguments.repeat_share
             )
         server = os.environ.get("FRAUDLINK_BENCH_DATABASE_URL")
         if not server:
@@ -187,7 +239,7 @@ def main() -> None:
                 "PostgreSQL",
                 Settings(data_dir=postgres_dir, database_url=url),
                 arguments.reports,
-                index=arguments.index,
+                arguments.repeat_share,
             )
         finally:
             drop_postgresql(url)

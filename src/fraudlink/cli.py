@@ -14,6 +14,7 @@ from fraudlink.audit import cli as audit_cli
 from fraudlink.console import CommandGroup, fail, say
 from fraudlink.decisions import cli as decisions_cli
 from fraudlink.demo import cli as demo_cli
+from fraudlink.figures import cli as figures_cli
 from fraudlink.identifiers import cli as identifiers_cli
 from fraudlink.indicators import cli as indicators_cli
 from fraudlink.migrations import create_revision, is_current, upgrade
@@ -88,6 +89,7 @@ app.add_typer(telecom_cli.app, name="telecom")
 app.add_typer(decisions_cli.app, name="decisions")
 app.add_typer(recovery_cli.app, name="recovery")
 app.add_typer(networks_cli.app, name="networks")
+app.add_typer(figures_cli.app, name="figures")
 app.add_typer(actions_cli.app, name="actions")
 app.add_typer(yearly_cli.app, name="report")
 app.command("demo")(demo_cli.demo)

@@ -9,6 +9,7 @@ def load_all_models() -> None:
     from fraudlink.advice import models as _advice  # noqa: F401, PLC0415
     from fraudlink.audit import models as _audit  # noqa: F401, PLC0415
     from fraudlink.decisions import models as _decisions  # noqa: F401, PLC0415
+    from fraudlink.figures import models as _figures  # noqa: F401, PLC0415
     from fraudlink.indicators import models as _indicators  # noqa: F401, PLC0415
     from fraudlink.networks import models as _networks  # noqa: F401, PLC0415
     from fraudlink.partners import models as _partners  # noqa: F401, PLC0415

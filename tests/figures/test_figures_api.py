@@ -17,6 +17,7 @@ from fraudlink.audit.service import Actor
 from fraudlink.database import Database
 from fraudlink.demo import service as demo_service
 from fraudlink.demo.reports import demo_reports
+from fraudlink.reports.regions import postcode_area, region_of
 from fraudlink.reports.service import RoutingPolicy
 from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType
 from fraudlink.settings import Settings
@@ -35,6 +36,7 @@ NAMES: Final = (
     "by-fraud-type",
     "by-channel",
     "by-age-band",
+    "by-region",
     "by-month",
     "month-on-month",
     "climbing-fraud-types",
@@ -50,6 +52,7 @@ def bodies() -> list[Body]:
     made = []
     types, channels, bands = list(FraudType), list(Channel), [*AgeBand, None]
     victims = [ABN_IBAN, RABO_IBAN, iban("ABNA", 42), iban("RABO", 43), None, None]
+    postcodes = ["1012 AB", "3511", "9711ZZ", None, "6211", "1012"]
     for number in range(60):
         occurred = datetime(2024, 1, 3, 10, tzinfo=UTC) + timedelta(days=12 * number)
         amount = 1000 * (number % 7) + 99
@@ -60,6 +63,7 @@ def bodies() -> list[Body]:
                 occurred_at=occurred.isoformat(),
                 age_band=band.value if (band := bands[number % len(bands)]) else None,
                 victim_iban=victims[number % len(victims)],
+                postcode=postcodes[number % len(postcodes)],
                 payments=[
                     {"amount_cents": amount, "method": "transfer", "beneficiary_iban": ING_IBAN}
                 ]
@@ -80,6 +84,9 @@ def expected(rows: Iterable[Mapping[str, Any]], key: str) -> dict[str, tuple[int
             group = str(row["occurred_at"])[:7]
         elif key == "all":
             group = "all"
+        elif key == "region":
+            postcode = row.get("postcode")
+            group = str(region_of(postcode_area(postcode))) if postcode else "unknown"
         else:
             group = row.get(key) or "unknown"
         reports[group] += 1
@@ -122,6 +129,7 @@ def filed(client: TestClient, partnership: Partnership) -> list[Body]:
         ("by-fraud-type", "fraud_type"),
         ("by-channel", "channel"),
         ("by-age-band", "age_band"),
+        ("by-region", "region"),
         ("by-month", "month"),
     ],
 )
@@ -228,7 +236,7 @@ def test_an_unknown_figure_is_404_naming_the_figures(
     client: TestClient, partnership: Partnership
 ) -> None:
     response = client.get(
-        "/v1/figures/by-region", headers={**partnership.headers("ING"), "Accept-Language": "en"}
+        "/v1/figures/by-postcode", headers={**partnership.headers("ING"), "Accept-Language": "en"}
     )
     assert response.status_code == 404
     assert "by-fraud-type" in response.text
@@ -259,6 +267,7 @@ def test_the_demo_reports_give_the_figures_the_generator_made(
     for name, key in (
         ("by-channel", "channel"),
         ("by-age-band", "age_band"),
+        ("by-region", "region"),
         ("by-month", "month"),
     ):
         assert as_table(figure(client, headers, name)) == expected(generated, key), name

@@ -21,8 +21,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fraudlink.figures.opendata import THRESHOLD, bridges, extended, suppress
-from fraudlink.reports.vocabulary import Channel, FraudType
+from fraudlink.reports.vocabulary import Channel, FraudType, Region
 from tests.reports.partnership import Partnership, report, submit
+
+POSTCODES = ("1012 AB", "3011", "5611")
+POSTCODE_REGIONS = {"1012 AB": "noord_holland", "3011": "zuid_holland", "5611": "noord_brabant"}
 
 Grid = Sequence[Sequence[int]]
 Mask = Sequence[Sequence[bool]]
@@ -216,6 +219,8 @@ def publish(client: TestClient, partnership: Partnership) -> list[dict[str, Any]
             day = datetime.fromisoformat(f"{month}-01T08:00:00+00:00") + timedelta(days=number)
             body = report(fraud_type=fraud_type, channel=channel, occurred_at=day.isoformat())
             body["age_band"] = "70+" if number % 3 else "30-49"
+            if number % 4:  # a quarter give no postcode
+                body["postcode"] = POSTCODES[number % len(POSTCODES)]
             submit(client, partnership, body)
             made.append(body)
     return made
@@ -230,7 +235,12 @@ def test_the_export_is_public_counts_right_and_suppresses_safely(
     document = response.json()
     assert document["threshold"] == THRESHOLD
     names = [table["name"] for table in document["tables"]]
-    assert names == ["fraud_type_by_month", "channel_by_month", "age_band_by_fraud_type"]
+    assert names == [
+        "fraud_type_by_month",
+        "channel_by_month",
+        "age_band_by_fraud_type",
+        "region_by_fraud_type",
+    ]
     truth = Counter((row["fraud_type"], row["occurred_at"][:7]) for row in made)
     first = document["tables"][0]
     assert first["column_keys"] == ["2025-03", "2025-04", "2025-05"]
@@ -242,6 +252,15 @@ def test_the_export_is_public_counts_right_and_suppresses_safely(
         else:
             assert cell["count"] == real >= THRESHOLD
     assert document["tables"][1]["row_keys"] == [kind.value for kind in Channel]
+    regions = document["tables"][3]
+    assert regions["row_keys"] == [*(region.value for region in Region), "unknown"]
+    in_regions = Counter(
+        (POSTCODE_REGIONS.get(row.get("postcode"), "unknown"), row["fraud_type"]) for row in made
+    )
+    for cell in regions["cells"]:
+        if not cell["suppressed"]:
+            assert cell["count"] == in_regions[(cell["row"], cell["column"])]
+    assert sum(cell["count"] or 0 for cell in regions["cells"]) > 0
     for table in document["tables"]:
         counts = published_grid(table)
         assert all(count is None or count >= THRESHOLD for row in counts for count in row)

@@ -400,6 +400,35 @@ def test_a_missing_or_future_date_is_named_at_the_date_field(
     assert report_count(database) == 0
 
 
+def test_a_postcode_is_asked_beside_the_age_and_only_its_four_digits_are_kept(
+    page: Page, database: Database
+) -> None:
+    page.goto("/report")
+    fill_report(page, Answers())
+    postcode = page.get_by_label(text("reports.question_postcode"))
+    expect(postcode).to_have_accessible_description(text("reports.hint_postcode"))
+    postcode.fill("0123 AB")  # no Dutch postcode starts with 0
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        submit(page)
+
+    assert answer.value.status == 422
+    message = text("reports.postcode_invalid")
+    links = page.get_by_role("alert").get_by_role("link")
+    expect(links).to_have_text([message])
+    expect(links).to_have_attribute("href", "#postcode")
+    expect(postcode).to_have_attribute("aria-invalid", "true")
+    expect(postcode).to_have_accessible_description(re.compile(re.escape(message)))
+    expect(postcode).to_have_value("0123 AB")
+    assert report_count(database) == 0
+
+    postcode.fill("3512 je")
+    submit(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(text("reports.received_title"))
+    with database.read_only() as session:
+        stored = session.scalars(select(Report)).one()
+        assert (stored.postcode_area, stored.region) == ("3512", "utrecht")
+
+
 def test_an_unsure_victim_sees_a_suggested_type_and_the_report_is_classified_by_its_story(
     page: Page,
 ) -> None:

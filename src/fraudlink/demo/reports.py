@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from random import Random
 from typing import Any, Final
 
 from schwifty import IBAN
 
-from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, PaymentMethod
+from fraudlink.reports.regions import ranges
+from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, PaymentMethod, Region
 
 SEED: Final = 20251
 REPORTS: Final = 3000
@@ -87,6 +89,23 @@ AGES: Final[dict[FraudType, tuple[int, ...]]] = {
     FraudType.MULE_RECRUITMENT: (30, 55, 12, 3, 0),
 }
 DEFAULT_AGES: Final = (5, 27, 33, 23, 12)
+# Four in five victims give a postcode; where they live follows the population (thousands,
+# CBS, 1 January 2024), so the figures by region look like the country.
+POSTCODE_SHARE: Final = 0.8
+POPULATION: Final[dict[Region, int]] = {
+    Region.ZUID_HOLLAND: 3804,
+    Region.NOORD_HOLLAND: 2952,
+    Region.NOORD_BRABANT: 2626,
+    Region.GELDERLAND: 2133,
+    Region.UTRECHT: 1391,
+    Region.OVERIJSSEL: 1184,
+    Region.LIMBURG: 1118,
+    Region.FRIESLAND: 659,
+    Region.GRONINGEN: 596,
+    Region.DRENTHE: 499,
+    Region.FLEVOLAND: 444,
+    Region.ZEELAND: 391,
+}
 NARRATIVES: Final[dict[FraudType, tuple[str, ...]]] = {
     FraudType.PURCHASE: (
         "Ik kocht een {item} via Marktplaats en betaalde vooruit. De verkoper reageert niet meer.",
@@ -192,6 +211,9 @@ def planted_networks(random: Random) -> list[Network]:
 def demo_reports(count: int = REPORTS, seed: int = SEED) -> Iterator[dict[str, Any]]:
     """``count`` reports in the shape of POST /v1/reports, the same on every run."""
     random = Random(seed)
+    # Postcodes come from a generator of their own: drawing them from ``random`` would shift
+    # every value drawn after them, and with it the demo's planted networks and counts.
+    places = Random(f"{seed}:postcodes")
     networks = planted_networks(random)
     types = list(PROFILES)
     weights = [PROFILES[kind][0] for kind in types]
@@ -205,7 +227,7 @@ def demo_reports(count: int = REPORTS, seed: int = SEED) -> Iterator[dict[str, A
             ),
             None,
         )
-        yield _report(random, number, fraud_type, network)
+        yield _report(random, number, fraud_type, network) | {"postcode": _postcode(places)}
 
 
 def _report(
@@ -261,6 +283,24 @@ def _report(
         "contact_consent": random.random() < 0.7,
         "narrative": narrative,
     }
+
+
+def _postcode(random: Random) -> str | None:
+    """The four digits of a victim's postcode, in a province drawn by its population."""
+    if random.random() >= POSTCODE_SHARE:
+        return None
+    region = random.choices(list(POPULATION), list(POPULATION.values()))[0]
+    return str(random.choice(_areas(region)))
+
+
+@cache
+def _areas(region: Region) -> tuple[int, ...]:
+    return tuple(
+        area
+        for span in ranges()
+        if span.region is region
+        for area in range(span.first, span.last + 1)
+    )
 
 
 def _identifiers(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from fraudlink.errors import NotFound
 from fraudlink.figures import service
+from fraudlink.figures.models import UNKNOWN
 from fraudlink.figures.schemas import ChangeOut, DomainOut, FigureLink, FigureOut, GroupOut
 from fraudlink.figures.service import Change, Dimension, Group, Period
 from fraudlink.i18n import Language, translate
@@ -22,6 +23,7 @@ BREAKDOWNS: Final = {
     "by-fraud-type": Dimension.FRAUD_TYPE,
     "by-channel": Dimension.CHANNEL,
     "by-age-band": Dimension.AGE_BAND,
+    "by-region": Dimension.REGION,
     "by-month": Dimension.MONTH,
 }
 NAMES: Final = (*BREAKDOWNS, "month-on-month", "climbing-fraud-types", "emerging-domains")
@@ -30,6 +32,7 @@ LABELS: Final = {
     Dimension.FRAUD_TYPE: "reports.fraud_type_",
     Dimension.CHANNEL: "reports.channel_",
     Dimension.AGE_BAND: "reports.age_band_",
+    Dimension.REGION: "reports.region_",
 }
 
 
@@ -50,7 +53,7 @@ class Ask:
 def label(dimension: Dimension, key: str, language: Language) -> str:
     if dimension is Dimension.MONTH:
         return key
-    if key == service.UNKNOWN:
+    if key == UNKNOWN:
         return translate("figures.unknown", language)
     return translate(LABELS[dimension] + key, language)
 

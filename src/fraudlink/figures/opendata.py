@@ -29,24 +29,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any, Final
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fraudlink.figures.service import (
-    UNKNOWN,
-    Dimension,
-    Period,
-    keys_of,
-    month_of,
-    plain,
-)
-from fraudlink.reports.models import Report
+from fraudlink.figures.service import Dimension, Period, counts, keys_of
 
 THRESHOLD: Final = 10
 TOTAL: Final = "total"  # the key of a row or column of totals in the CSV
@@ -55,6 +46,7 @@ TABLES: Final = (
     ("fraud_type_by_month", Dimension.FRAUD_TYPE, Dimension.MONTH),
     ("channel_by_month", Dimension.CHANNEL, Dimension.MONTH),
     ("age_band_by_fraud_type", Dimension.AGE_BAND, Dimension.FRAUD_TYPE),
+    ("region_by_fraud_type", Dimension.REGION, Dimension.FRAUD_TYPE),
 )
 
 Entry = tuple[int, int]
@@ -233,58 +225,39 @@ def _zero_line(values: list[list[int]], hidden: list[list[bool]]) -> Entry | Non
 # --- the export ----------------------------------------------------------------------------------
 
 
-def _months(session: Session, period: Period) -> list[str]:
-    """Every month from the first to the last report of the period, none left out."""
-    month = month_of(Report.occurred_at, session.get_bind().dialect.name)
-    first, last = session.execute(
-        select(func.min(month), func.max(month)).where(*period.where(Report.occurred_at))
-    ).one()
-    if first is None:
+def _every_month(months: Iterable[str]) -> list[str]:
+    """Every month from the first to the last of ``months`` ("2025-06"), none left out."""
+    found = sorted(months)
+    if not found:
         return []
-    year, number = (int(part) for part in str(first).split("-"))
-    months = []
-    while (label := f"{year:04d}-{number:02d}") <= str(last):
-        months.append(label)
+    year, number = (int(part) for part in found[0].split("-"))
+    every = []
+    while (label := f"{year:04d}-{number:02d}") <= found[-1]:
+        every.append(label)
         year, number = (year + 1, 1) if number == 12 else (year, number + 1)
-    return months
-
-
-def _column(session: Session, dimension: Dimension) -> Any:
-    if dimension is Dimension.MONTH:
-        return month_of(Report.occurred_at, session.get_bind().dialect.name)
-    return plain(getattr(Report, dimension.value))
-
-
-def _key(value: Any) -> str:
-    if value is None:
-        return UNKNOWN
-    return str(getattr(value, "value", value))
+    return every
 
 
 def table(
     session: Session, *, name: str, rows: Dimension, columns: Dimension, period: Period
 ) -> Table:
-    months = _months(session, period) if Dimension.MONTH in (rows, columns) else []
+    found = {key: tally.reports for key, tally in counts(session, [rows, columns], period).items()}
+    months = _every_month(
+        key[(rows, columns).index(Dimension.MONTH)]
+        for key, reports in found.items()
+        if Dimension.MONTH in (rows, columns) and reports
+    )
     row_keys = keys_of(rows) or months
     column_keys = keys_of(columns) or months
-    down, across = _column(session, rows), _column(session, columns)
-    found = {
-        (_key(row), _key(column)): count
-        for row, column, count in session.execute(
-            select(down, across, func.count())
-            .where(*period.where(Report.occurred_at))
-            .group_by(down, across)
-        )
-    }
-    counts = [[found.get((row, column), 0) for column in column_keys] for row in row_keys]
+    grid = [[found.get((row, column), 0) for column in column_keys] for row in row_keys]
     return Table(
         name=name,
         rows=rows.value,
         columns=columns.value,
         row_keys=row_keys,
         column_keys=column_keys,
-        counts=counts,
-        hidden=suppress(counts),
+        counts=grid,
+        hidden=suppress(grid),
     )
 
 

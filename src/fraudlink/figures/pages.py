@@ -160,6 +160,7 @@ def dashboard(
             "chosen": chosen,
             "total": service.total(session, period=chosen.period),
             "figures": figures,
+            "breakdowns": list(catalogue.BREAKDOWNS),
             "years": list(range(ask.today.year, ask.today.year - 6, -1)),
         },
         status_code=422 if chosen.error else 200,

@@ -1,9 +1,11 @@
 """The figures of the reports: how many, how many victims and how much damage, by fraud type,
-channel, age band and month; what rises and falls; what is new.
+channel, age band, region and month; what rises and falls; what is new.
 
-Every figure is one SQL query that groups in the database (GROUP BY), never a loop over report
-objects: a million reports answer in well under a second. Each function takes a ``Period`` so the
-yearly report can ask for one year and the dashboard for any range.
+Counts come from running totals per month (``models.MonthlyCell``), not from the reports: the
+whole months of a period are a few thousand cells however many reports there are, and only the
+days of the months a period cuts into are counted from the reports themselves. Exact either way.
+Victims are counted by account, an account named in several reports once: the reports, minus the
+surplus reports of the few accounts named more than once (``_surplus``).
 
 Months and dates are UTC (the stored time): a report made at 00:30 Dutch time on the first of a
 month counts in the month before. Close enough for figures, and the same on both engines.
@@ -17,18 +19,25 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, String, case, cast, func, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement as Column
 
 from fraudlink.errors import InvalidInput
+from fraudlink.figures.models import (
+    ALL,
+    GROUPINGS,
+    GROUPS,
+    UNKNOWN,
+    MonthlyCell,
+    VictimAccount,
+)
 from fraudlink.identifiers import IdentifierKind, InvalidIdentifier, parse
 from fraudlink.indicators import service as indicator_service
 from fraudlink.partners import service as partner_service
 from fraudlink.reports.models import Report, ReportIdentifier
-from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType
+from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, Region
 
-UNKNOWN: Final = "unknown"  # the group of reports without an age band
 EMERGING_DAYS: Final = 30
 CLIMBING_MONTHS: Final = 3
 WEB_KINDS: Final = (IdentifierKind.URL.value, IdentifierKind.DOMAIN.value)
@@ -38,6 +47,7 @@ class Dimension(StrEnum):
     FRAUD_TYPE = "fraud_type"
     CHANNEL = "channel"
     AGE_BAND = "age_band"
+    REGION = "region"
     MONTH = "month"
 
 
@@ -165,17 +175,21 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _victims() -> Column[int]:
-    # Distinct victims' accounts, plus one for every report that names none.
-    return func.count(func.distinct(Report.victim_iban_token)) + func.coalesce(
-        func.sum(case((Report.victim_iban_token.is_(None), 1), else_=0)), 0
-    )
-
-
 def _key_column(session: Session, dimension: Dimension) -> Column[Any]:
     if dimension is Dimension.MONTH:
         return month_of(Report.occurred_at, _dialect(session))
     return plain(getattr(Report, dimension.value))
+
+
+def _grouping(dimensions: Sequence[Dimension]) -> list[ColumnElement[bool]]:
+    """The conditions that pick the one kind of cell that splits by ``dimensions``."""
+    wanted = {dimension.value for dimension in dimensions} - {Dimension.MONTH.value}
+    grouping = next(grouping for grouping in GROUPINGS if wanted <= set(grouping))
+    return [getattr(MonthlyCell, column) == ALL for column in GROUPS if column not in grouping]
+
+
+def _cell_column(dimension: Dimension) -> Column[Any]:
+    return getattr(MonthlyCell, dimension.value)  # type: ignore[no-any-return]
 
 
 def plain(column: Any) -> Column[str]:
@@ -188,6 +202,8 @@ def plain(column: Any) -> Column[str]:
 def _key(value: Any) -> str:
     if value is None:
         return UNKNOWN
+    if isinstance(value, date):  # a cell's month
+        return _label(value)
     return str(value.value if isinstance(value, StrEnum) else value)
 
 
@@ -199,33 +215,119 @@ def keys_of(dimension: Dimension) -> list[str]:
         return [member.value for member in Channel]
     if dimension is Dimension.AGE_BAND:
         return [*(member.value for member in AgeBand), UNKNOWN]
+    if dimension is Dimension.REGION:
+        return [*(member.value for member in Region), UNKNOWN]
     return []
+
+
+@dataclass
+class Tally:
+    reports: int = 0
+    damage_cents: int = 0
+
+
+Key = tuple[str, ...]  # one group of each dimension asked for
+
+
+def _whole_months(period: Period) -> tuple[date | None, date | None] | None:
+    """The months the period covers whole: (first month, month after the last), either None
+    when the period is open at that end; None when it covers no month whole."""
+    first = None
+    if period.start is not None:
+        first = (
+            period.start if period.start.day == 1 else _months_back(_month_start(period.start), -1)
+        )
+    after = None if period.end is None else _month_start(period.end + timedelta(days=1))
+    if first is not None and after is not None and first >= after:
+        return None
+    return first, after
+
+
+def counts(session: Session, dimensions: Sequence[Dimension], period: Period) -> dict[Key, Tally]:
+    """Reports and damage per combination of groups of ``dimensions`` (none: the total), from the
+    monthly totals for the whole months and from the reports for the days around them."""
+    found: dict[Key, Tally] = {}
+
+    def add(rows: Iterable[Any]) -> None:
+        for *values, reports, damage in rows:
+            tally = found.setdefault(tuple(_key(value) for value in values), Tally())
+            tally.reports += int(reports or 0)
+            tally.damage_cents += int(damage or 0)
+
+    whole = _whole_months(period)
+    days: list[tuple[date, date]] = []  # from, to (excluded)
+    if whole is None:
+        assert period.start is not None and period.end is not None
+        days.append((period.start, period.end + timedelta(days=1)))
+    else:
+        first, after = whole
+        keys = [_cell_column(dimension) for dimension in dimensions]
+        cells = select(
+            *keys, func.sum(MonthlyCell.reports), func.sum(MonthlyCell.damage_cents)
+        ).where(*_grouping(dimensions))
+        if first is not None:
+            cells = cells.where(MonthlyCell.month >= first)
+        if after is not None:
+            cells = cells.where(MonthlyCell.month < after)
+        add(session.execute(cells.group_by(*keys)))
+        if period.start is not None and first is not None and period.start < first:
+            days.append((period.start, first))
+        if period.end is not None and after is not None and after <= period.end:
+            days.append((after, period.end + timedelta(days=1)))
+    if days:
+        keys = [_key_column(session, dimension) for dimension in dimensions]
+        edges = [
+            and_(Report.occurred_at >= _midnight(start), Report.occurred_at < _midnight(end))
+            for start, end in days
+        ]
+        add(
+            session.execute(
+                select(*keys, func.count(), func.sum(Report.total_loss_cents))
+                .where(or_(*edges))
+                .group_by(*keys)
+            )
+        )
+    return found
+
+
+def _surplus(session: Session, dimensions: Sequence[Dimension], period: Period) -> dict[Key, int]:
+    """Per combination of groups, the reports beyond the first of each victim's account named
+    in more than one report: what counting reports counts too many victims."""
+    keys = [_key_column(session, dimension) for dimension in dimensions]
+    repeated = select(VictimAccount.token).where(VictimAccount.reports > 1)
+    query = (
+        select(*keys, func.count(), func.count(func.distinct(Report.victim_iban_token)))
+        .where(Report.victim_iban_token.in_(repeated), *period.where(Report.occurred_at))
+        .group_by(*keys)
+    )
+    return {
+        tuple(_key(value) for value in values): reports - accounts
+        for *values, reports, accounts in session.execute(query)
+    }
 
 
 def breakdown(session: Session, *, dimension: Dimension, period: Period) -> list[Group]:
     """Reports, victims and damage per group of ``dimension``, for reports that occurred in the
     period. Vocabulary groups come in the vocabulary's order, with empty groups left out; months
     in time order."""
-    key = _key_column(session, dimension).label("key")
-    query = (
-        select(key, func.count(), _victims(), func.coalesce(func.sum(Report.total_loss_cents), 0))
-        .where(*period.where(Report.occurred_at))
-        .group_by(key)
-    )
+    surplus = _surplus(session, [dimension], period)
     found = {
-        _key(value): Group(_key(value), reports, int(victims), int(damage))
-        for value, reports, victims, damage in session.execute(query)
+        key: Group(key, tally.reports, tally.reports - surplus.get((key,), 0), tally.damage_cents)
+        for (key,), tally in counts(session, [dimension], period).items()
+        if tally.reports
     }
     order = keys_of(dimension) or sorted(found)
     return [found[name] for name in order if name in found]
 
 
 def total(session: Session, *, period: Period) -> Group:
-    query = select(
-        func.count(), _victims(), func.coalesce(func.sum(Report.total_loss_cents), 0)
-    ).where(*period.where(Report.occurred_at))
-    reports, victims, damage = session.execute(query).one()
-    return Group("total", reports, int(victims), int(damage))
+    tally = counts(session, [], period).get((), Tally())
+    victims = tally.reports - _surplus(session, [], period).get((), 0)
+    return Group("total", tally.reports, victims, tally.damage_cents)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
 
 
 def _month_start(day: date) -> date:
@@ -249,17 +351,10 @@ def _label(month: date) -> str:
     return month.strftime("%Y-%m")
 
 
-def _counts_between(session: Session, column: Any, start: date, end: date) -> dict[str, int]:
-    """Reports per value of ``column`` that occurred from ``start`` up to ``end`` (excluded)."""
-    query = (
-        select(column, func.count())
-        .where(
-            Report.occurred_at >= datetime.combine(start, time(), UTC),
-            Report.occurred_at < datetime.combine(end, time(), UTC),
-        )
-        .group_by(column)
-    )
-    return {_key(value): count for value, count in session.execute(query)}
+def _reports_by(session: Session, dimension: Dimension, start: date, end: date) -> dict[str, int]:
+    """Reports per group of ``dimension`` that occurred from ``start`` up to ``end`` (excluded)."""
+    period = Period(start, end - timedelta(days=1))
+    return {key: tally.reports for (key,), tally in counts(session, [dimension], period).items()}
 
 
 def _changes(
@@ -281,11 +376,11 @@ def month_on_month(session: Session, *, period: Period, today: date) -> MonthOnM
     before = _months_back(month, 1)
     after = _months_back(month, -1)
     by_type = [
-        _counts_between(session, plain(Report.fraud_type), start, end)
+        _reports_by(session, Dimension.FRAUD_TYPE, start, end)
         for start, end in ((before, month), (month, after))
     ]
     by_channel = [
-        _counts_between(session, plain(Report.channel), start, end)
+        _reports_by(session, Dimension.CHANNEL, start, end)
         for start, end in ((before, month), (month, after))
     ]
     return MonthOnMonth(
@@ -305,8 +400,8 @@ def climbing_fraud_types(
     start = _months_back(last, months - 1)
     earlier = _months_back(start, months)
     after = _months_back(last, -1)
-    previous = _counts_between(session, plain(Report.fraud_type), earlier, start)
-    current = _counts_between(session, plain(Report.fraud_type), start, after)
+    previous = _reports_by(session, Dimension.FRAUD_TYPE, earlier, start)
+    current = _reports_by(session, Dimension.FRAUD_TYPE, start, after)
     rising = [
         change
         for change in _changes(keys_of(Dimension.FRAUD_TYPE), previous, current)

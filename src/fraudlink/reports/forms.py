@@ -56,6 +56,7 @@ def to_report(form: Mapping[str, str], language: Language) -> ReportIn:
         "fraud_type": None if form.get("fraud_type") in {UNSURE, "", None} else form["fraud_type"],
         "channel": form.get("channel") or None,
         "age_band": form.get("age_band") or None,
+        "postcode": form.get("postcode", "").strip() or None,
         "victim_iban": form.get("victim_iban", "").strip() or None,
         "aangifte_made": form.get("aangifte") == "made",
         "aangifte_wanted": form.get("aangifte") == "wanted",

@@ -51,6 +51,7 @@ REPORT_COLUMNS: Final = (
     "occurred_at",
     "reported_at",
     "age_band",
+    "postcode",
     "victim_iban",
     "aangifte_made",
     "aangifte_reference",

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fraudlink.database import Base, BigId, JSONDocument, string_enum
-from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, PaymentMethod
+from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, PaymentMethod, Region
 
 
 class ReportSource(StrEnum):
@@ -50,6 +50,7 @@ class Report(Base):
     __table_args__ = (
         Index("ix_reports_fraud_type_occurred_at", "fraud_type", "occurred_at"),
         Index("ix_reports_reported_at", "reported_at"),
+        Index("ix_reports_occurred_at", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -66,6 +67,9 @@ class Report(Base):
     occurred_at: Mapped[datetime]
     reported_at: Mapped[datetime]
     age_band: Mapped[AgeBand | None] = mapped_column(string_enum(AgeBand, "age_band"))
+    # The four digits of the victim's postcode (never the letters), and its province.
+    postcode_area: Mapped[str | None] = mapped_column(String(4))
+    region: Mapped[Region | None] = mapped_column(string_enum(Region, "region"))
     aangifte_made: Mapped[bool]
     aangifte_reference: Mapped[str | None] = mapped_column(String(64))
     aangifte_wanted: Mapped[bool]

@@ -19,6 +19,7 @@ from pydantic import (
 
 from fraudlink.errors import InvalidInput
 from fraudlink.identifiers import MAX_INPUT_LENGTH, Identifier, IdentifierKind, parse
+from fraudlink.reports.regions import postcode_area
 from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, PaymentMethod
 from fraudlink.text import plain_text
 
@@ -131,6 +132,11 @@ class ReportIn(BaseModel):
         default=None, description="The victim's own account, to tell the victim's bank."
     )
     age_band: AgeBand | None = None
+    postcode: str | None = Field(
+        default=None,
+        description="The victim's postcode, or only its four digits; only the digits are kept.",
+        examples=["1234 AB"],
+    )
     aangifte_made: bool = Field(default=False, description="A police report (aangifte) was made.")
     aangifte_reference: plain_text(max_length=64) | None = None  # type: ignore[valid-type]
     aangifte_wanted: bool = Field(default=False, description="The victim wants to file one.")
@@ -145,6 +151,12 @@ class ReportIn(BaseModel):
     @classmethod
     def _in_the_past(cls, moment: datetime | None) -> datetime | None:
         return None if moment is None else not_in_future(moment).astimezone(UTC)
+
+    @field_validator("postcode")
+    @classmethod
+    def _only_the_area(cls, postcode: str | None) -> str | None:
+        """The four digits, never the letters: the letters narrow a victim down to a street."""
+        return postcode_area(postcode) if postcode and postcode.strip() else None
 
     @model_validator(mode="after")
     def _consistent(self) -> ReportIn:

@@ -26,6 +26,7 @@ from fraudlink.audit.service import Actor, Event
 from fraudlink.crypto import FieldCipher
 from fraudlink.database import insert_for, keys_of, table_of, utcnow
 from fraudlink.errors import NotFound
+from fraudlink.figures import totals as figures_totals
 from fraudlink.i18n import LOCAL_TIME_ZONE, Language
 from fraudlink.identifiers import Identifier, IdentifierKind, Pseudonymiser, parse
 from fraudlink.indicators import service as indicator_service
@@ -42,6 +43,7 @@ from fraudlink.reports.models import (
     ReportSource,
     RoutingReason,
 )
+from fraudlink.reports.regions import region_of
 from fraudlink.reports.schemas import AdviceStepOut, RecipientOut, ReportIn, ReportReceipt
 from fraudlink.reports.vocabulary import FraudType
 from fraudlink.settings import Settings
@@ -252,6 +254,8 @@ def prepare(
         "occurred_at": report.occurred_at,
         "reported_at": report.reported_at or intake.now,
         "age_band": report.age_band,
+        "postcode_area": report.postcode,
+        "region": region_of(report.postcode) if report.postcode else None,
         "aangifte_made": report.aangifte_made,
         "aangifte_reference": report.aangifte_reference,
         "aangifte_wanted": report.aangifte_wanted,
@@ -360,6 +364,7 @@ def store(
     # Plain multi-row INSERTs (executemany) and one query for the new ids: several times faster
     # than INSERT … RETURNING row by row, which the bulk import notices.
     session.execute(insert(table_of(Report)), [report.row for report in prepared])
+    figures_totals.count_reports(session, [report.row for report in prepared])
     references = [report.reference for report in prepared]
     found = session.execute(
         select(Report.reference, Report.id).where(Report.reference.in_(references))

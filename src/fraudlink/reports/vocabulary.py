@@ -53,3 +53,23 @@ class AgeBand(StrEnum):
     FROM_30_TO_49 = "30-49"
     FROM_50_TO_69 = "50-69"
     FROM_70 = "70+"
+
+
+class Region(StrEnum):
+    """The province of the victim's postcode area: the region of the figures.
+
+    Derived from the four digits of the postcode (``regions.toml``), never asked for itself.
+    """
+
+    GRONINGEN = "groningen"
+    FRIESLAND = "friesland"
+    DRENTHE = "drenthe"
+    OVERIJSSEL = "overijssel"
+    FLEVOLAND = "flevoland"
+    GELDERLAND = "gelderland"
+    UTRECHT = "utrecht"
+    NOORD_HOLLAND = "noord_holland"
+    ZUID_HOLLAND = "zuid_holland"
+    ZEELAND = "zeeland"
+    NOORD_BRABANT = "noord_brabant"
+    LIMBURG = "limburg"
