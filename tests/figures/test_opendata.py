@@ -255,7 +255,8 @@ def test_the_export_is_public_counts_right_and_suppresses_safely(
     regions = document["tables"][3]
     assert regions["row_keys"] == [*(region.value for region in Region), "unknown"]
     in_regions = Counter(
-        (POSTCODE_REGIONS.get(row.get("postcode"), "unknown"), row["fraud_type"]) for row in made
+        (POSTCODE_REGIONS.get(row.get("postcode", ""), "unknown"), row["fraud_type"])
+        for row in made
     )
     for cell in regions["cells"]:
         if not cell["suppressed"]:

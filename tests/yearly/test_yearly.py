@@ -100,6 +100,12 @@ def test_the_figures_count_the_reports_of_fraud_that_happened_in_the_year(
     )
     assert sum(int(row[1]) for row in by_type.rows) == in_2025
     assert len(by_type.rows) == 3  # bank helpdesk, purchase and romance fraud
+    by_region = next(
+        block
+        for block in written.blocks
+        if isinstance(block, Table) and block.columns[0] == "Province"
+    )
+    assert sum(int(row[1]) for row in by_region.rows) == in_2025
 
 
 @pytest.mark.usefixtures("seeded")

@@ -255,11 +255,8 @@ def counts(session: Session, dimensions: Sequence[Dimension], period: Period) ->
             tally.damage_cents += int(damage or 0)
 
     whole = _whole_months(period)
-    days: list[tuple[date, date]] = []  # from, to (excluded)
-    if whole is None:
-        assert period.start is not None and period.end is not None
-        days.append((period.start, period.end + timedelta(days=1)))
-    else:
+    edges = [period]  # the days counted from the reports
+    if whole is not None:
         first, after = whole
         keys = [_cell_column(dimension) for dimension in dimensions]
         cells = select(
@@ -270,20 +267,17 @@ def counts(session: Session, dimensions: Sequence[Dimension], period: Period) ->
         if after is not None:
             cells = cells.where(MonthlyCell.month < after)
         add(session.execute(cells.group_by(*keys)))
+        edges = []
         if period.start is not None and first is not None and period.start < first:
-            days.append((period.start, first))
+            edges.append(Period(period.start, first - timedelta(days=1)))
         if period.end is not None and after is not None and after <= period.end:
-            days.append((after, period.end + timedelta(days=1)))
-    if days:
+            edges.append(Period(after, period.end))
+    if edges:
         keys = [_key_column(session, dimension) for dimension in dimensions]
-        edges = [
-            and_(Report.occurred_at >= _midnight(start), Report.occurred_at < _midnight(end))
-            for start, end in days
-        ]
         add(
             session.execute(
                 select(*keys, func.count(), func.sum(Report.total_loss_cents))
-                .where(or_(*edges))
+                .where(or_(*(and_(*edge.where(Report.occurred_at)) for edge in edges)))
                 .group_by(*keys)
             )
         )
@@ -324,10 +318,6 @@ def total(session: Session, *, period: Period) -> Group:
     tally = counts(session, [], period).get((), Tally())
     victims = tally.reports - _surplus(session, [], period).get((), 0)
     return Group("total", tally.reports, victims, tally.damage_cents)
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)
 
 
 def _month_start(day: date) -> date:

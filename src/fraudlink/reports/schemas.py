@@ -134,6 +134,7 @@ class ReportIn(BaseModel):
     age_band: AgeBand | None = None
     postcode: str | None = Field(
         default=None,
+        max_length=16,
         description="The victim's postcode, or only its four digits; only the digits are kept.",
         examples=["1234 AB"],
     )

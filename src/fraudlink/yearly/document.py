@@ -119,7 +119,12 @@ def _figures(report: YearlyReport, language: Language, _: Translate) -> list[Blo
             lambda value: str(round(value)),
         )
     )
-    for dimension in (Dimension.FRAUD_TYPE, Dimension.CHANNEL, Dimension.AGE_BAND):
+    for dimension in (
+        Dimension.FRAUD_TYPE,
+        Dimension.CHANNEL,
+        Dimension.AGE_BAND,
+        Dimension.REGION,
+    ):
         blocks.append(
             Table(
                 [_(f"by_{dimension.value}"), _("reports"), _("victims"), _("damage")],
