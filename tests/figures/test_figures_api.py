@@ -1,13 +1,12 @@
 """The figures through the API equal what the test counts itself from the reports it filed:
-through POST /v1/reports (built here to cover every group) and from the demo generator."""
+through POST /v1/reports (``filed.bodies``, built to cover every group) and from the demo
+generator."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from collections import Counter
 from typing import Any, Final
 
 import pytest
@@ -17,20 +16,11 @@ from fraudlink.audit.service import Actor
 from fraudlink.database import Database
 from fraudlink.demo import service as demo_service
 from fraudlink.demo.reports import demo_reports
-from fraudlink.reports.regions import postcode_area, region_of
 from fraudlink.reports.service import RoutingPolicy
-from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType
 from fraudlink.settings import Settings
 from tests.factories import add_key, bearer
-from tests.reports.partnership import (
-    ABN_IBAN,
-    ING_IBAN,
-    RABO_IBAN,
-    Partnership,
-    iban,
-    report,
-    submit,
-)
+from tests.figures.filed import Body, expected
+from tests.reports.partnership import Partnership
 
 NAMES: Final = (
     "by-fraud-type",
@@ -43,62 +33,6 @@ NAMES: Final = (
     "emerging-domains",
 )
 DEMO_REPORTS: Final = 120
-Body = dict[str, Any]
-
-
-def bodies() -> list[Body]:
-    """Reports over two years in every fraud type, most channels and every age band; some
-    victims report twice (the same account), some give no account and no age."""
-    made = []
-    types, channels, bands = list(FraudType), list(Channel), [*AgeBand, None]
-    victims = [ABN_IBAN, RABO_IBAN, iban("ABNA", 42), iban("RABO", 43), None, None]
-    postcodes = ["1012 AB", "3511", "9711ZZ", None, "6211", "1012"]
-    for number in range(60):
-        occurred = datetime(2024, 1, 3, 10, tzinfo=UTC) + timedelta(days=12 * number)
-        amount = 1000 * (number % 7) + 99
-        made.append(
-            report(
-                fraud_type=types[number % len(types)].value,
-                channel=channels[number % 5].value,
-                occurred_at=occurred.isoformat(),
-                age_band=band.value if (band := bands[number % len(bands)]) else None,
-                victim_iban=victims[number % len(victims)],
-                postcode=postcodes[number % len(postcodes)],
-                payments=[
-                    {"amount_cents": amount, "method": "transfer", "beneficiary_iban": ING_IBAN}
-                ]
-                * (1 + number % 2),
-            )
-        )
-    return made
-
-
-def expected(rows: Iterable[Mapping[str, Any]], key: str) -> dict[str, tuple[int, int, float]]:
-    """(reports, victims, damage in euros) per value of ``key``, counted here."""
-    reports: Counter[str] = Counter()
-    accounts: defaultdict[str, set[str]] = defaultdict(set)
-    anonymous: Counter[str] = Counter()
-    damage: Counter[str] = Counter()
-    for row in rows:
-        if key == "month":
-            group = str(row["occurred_at"])[:7]
-        elif key == "all":
-            group = "all"
-        elif key == "region":
-            postcode = row.get("postcode")
-            group = str(region_of(postcode_area(postcode))) if postcode else "unknown"
-        else:
-            group = row.get(key) or "unknown"
-        reports[group] += 1
-        if row.get("victim_iban"):
-            accounts[group].add(row["victim_iban"])
-        else:
-            anonymous[group] += 1
-        damage[group] += sum(payment["amount_cents"] for payment in row.get("payments", []))
-    return {
-        group: (count, len(accounts[group]) + anonymous[group], damage[group] / 100)
-        for group, count in reports.items()
-    }
 
 
 def figure(client: TestClient, headers: dict[str, str], name: str, **query: Any) -> Body:
@@ -113,14 +47,6 @@ def as_table(document: Body) -> dict[str, tuple[int, int, float]]:
         row["key"]: (row["reports"], row["victims"], row["damage_euros"])
         for row in document["rows"]
     }
-
-
-@pytest.fixture
-def filed(client: TestClient, partnership: Partnership) -> list[Body]:
-    made = bodies()
-    for body in made:
-        submit(client, partnership, body)
-    return made
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,8 @@ def text(key: str, language: Language = "nl", /, **params: Any) -> str:
 
 
 def file_reports(client: TestClient, partnership: Partnership) -> None:
-    """13 purchase reports of € 120,50 in March 2025, 4 bank-helpdesk ones of € 5.000 in 2024."""
+    """13 purchase reports of € 120,50 in March 2025 from Utrecht, 4 bank-helpdesk ones of € 5.000
+    in 2024 without a postcode."""
     for day in range(1, 14):
         submit(
             client,
@@ -44,6 +45,7 @@ def file_reports(client: TestClient, partnership: Partnership) -> None:
                 channel="website",
                 occurred_at=f"2025-03-{day:02d}T10:00:00Z",
                 age_band="30-49",
+                postcode="3512 JE",
                 payments=[{"amount_cents": 12050, "method": "ideal"}],
             ),
         )
@@ -167,6 +169,13 @@ def test_the_dashboard_in_a_browser_draws_charts_with_real_numbers(
     purchase = table.get_by_role("row").filter(has_text=text("reports.fraud_type_purchase"))
     expect(purchase.get_by_role("cell").nth(0)).to_have_text("13")
     expect(tab.locator("#totals")).to_contain_text("17")
+    by_region = tab.get_by_role("img", name=text("figures.page_chart_reports_by_region"))
+    expect(by_region).to_contain_text(text("reports.region_utrecht"))
+    regions = tab.get_by_role("table", name=text("figures.title_by_region"))
+    utrecht = regions.get_by_role("row").filter(has_text=text("reports.region_utrecht"))
+    expect(utrecht.get_by_role("cell").nth(0)).to_have_text("13")
+    unknown = regions.get_by_role("row").filter(has_text=text("figures.unknown"))
+    expect(unknown.get_by_role("cell").nth(0)).to_have_text("4")
     # The filter is a plain form: choose 2024 and only the bank-helpdesk reports remain.
     tab.get_by_label(text("figures.page_year_label"), exact=True).select_option("2024")
     tab.get_by_role("button", name=text("figures.page_filter_button")).click()

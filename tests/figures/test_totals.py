@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from alembic import command
-from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
@@ -21,8 +20,7 @@ from fraudlink.figures.service import Dimension, Period
 from fraudlink.migrations import alembic_config
 from fraudlink.reports.models import Report
 from tests.factories import OPERATOR
-from tests.figures.test_figures_api import Body, bodies, expected
-from tests.reports.partnership import Partnership, submit
+from tests.figures.filed import Body, expected
 from tests.test_cli import fraudlink
 
 DIMENSIONS = {
@@ -32,14 +30,6 @@ DIMENSIONS = {
     Dimension.REGION: "region",
     Dimension.MONTH: "month",
 }
-
-
-@pytest.fixture
-def filed(client: TestClient, partnership: Partnership) -> list[Body]:
-    made = bodies()
-    for body in made:
-        submit(client, partnership, body)
-    return made
 
 
 def snapshot(session: Session) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:

@@ -1,4 +1,4 @@
-"""The open-data export for researchers: counts of reports in three tables, where no count under
+"""The open-data export for researchers: counts of reports in four tables, where no count under
 10 is published and no hidden count can be worked out from what is published.
 
 **Primary suppression.** Every count under ``THRESHOLD`` (0 to 9) is hidden: a cell, a row or
