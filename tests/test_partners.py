@@ -9,7 +9,7 @@ from fraudlink.database import Database
 from fraudlink.errors import Conflict, InvalidInput
 from fraudlink.partners import service
 from fraudlink.partners.models import PartnerType
-from tests.factories import add_key, add_partner, bearer
+from tests.factories import OPERATOR, add_key, add_partner, bearer
 
 
 def test_an_iban_is_routed_to_the_bank_holding_its_bank_code(database: Database) -> None:
@@ -54,6 +54,21 @@ def test_a_domain_is_routed_to_its_owner(database: Database) -> None:
     assert directory.domain_holder("marktplaats-veilig.nl") is None
     assert directory.of_type(PartnerType.MARKETPLACE) == [marketplace]
     assert directory.named("Marktplaats") == marketplace
+
+
+def test_the_directory_is_read_once_a_session_and_knows_a_partner_added_in_it(
+    database: Database,
+) -> None:
+    with database.transaction() as session:
+        before = service.directory(session)
+        assert service.directory(session) is before  # not read again
+        bunq = service.create(
+            session, name="bunq", partner_type=PartnerType.BANK, bank_codes=["BUNQ"], actor=OPERATOR
+        )
+        after = service.directory(session)
+    assert before.named("bunq") is None
+    assert after.named("bunq") == bunq.id
+    assert after.account_holder("NL", "BUNQ") == bunq.id
 
 
 def test_a_bank_code_belongs_to_one_partner_only(database: Database) -> None:
