@@ -27,7 +27,7 @@ from fraudlink.reports.models import Report
 from fraudlink.reports.regions import region_of
 
 
-def month_start(moment: datetime) -> date:
+def _month_of(moment: datetime) -> date:
     return moment.astimezone(UTC).date().replace(day=1)
 
 
@@ -45,7 +45,7 @@ def count_reports(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """
     cells: dict[tuple[Any, ...], list[int]] = {}
     for row in rows:
-        month = month_start(row["occurred_at"])
+        month = _month_of(row["occurred_at"])
         for grouping in GROUPINGS:
             key = (month, *(_text(row[group]) if group in grouping else ALL for group in GROUPS))
             cell = cells.setdefault(key, [0, 0])
@@ -84,7 +84,7 @@ def count_reports(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
         )
 
 
-def _month_of_report(session: Session) -> Any:
+def _month_column(session: Session) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return cast(func.date_trunc("month", func.timezone("UTC", Report.occurred_at)), Date)
     return func.date(Report.occurred_at, "start of month")
@@ -104,7 +104,7 @@ def rebuild(session: Session, *, actor: Actor) -> int:
         )
     session.execute(delete(MonthlyCell))
     session.execute(delete(VictimAccount))
-    month = _month_of_report(session)
+    month = _month_column(session)
     for grouping in GROUPINGS:
         split = {
             group: func.coalesce(cast(getattr(Report, group), String), UNKNOWN)
