@@ -20,7 +20,6 @@ yearly report's question) and over a period that cuts two months (15 January to 
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -40,7 +39,7 @@ from fraudlink.migrations import upgrade
 from fraudlink.reports.models import Report, ReportIdentifier, ReportSource
 from fraudlink.reports.vocabulary import AgeBand, Channel, FraudType, Region
 from fraudlink.settings import Settings
-from scratch_databases import drop_postgresql, fresh_postgresql
+from scratch_databases import postgresql_settings, sqlite_settings
 
 CHUNK = 10_000
 RUNS = 3
@@ -223,26 +222,11 @@ def main() -> None:
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fraudlink-bench-") as directory:
         if not arguments.skip_sqlite:
-            sqlite_dir = Path(directory) / "sqlite"
-            sqlite_dir.mkdir()
-            measure(
-                "SQLite", Settings(data_dir=sqlite_dir), arguments.reports, arguments.repeat_share
-            )
-        server = os.environ.get("FRAUDLINK_BENCH_DATABASE_URL")
-        if not server:
-            return
-        url = fresh_postgresql(server)
-        postgres_dir = Path(directory) / "postgresql"
-        postgres_dir.mkdir()
-        try:
-            measure(
-                "PostgreSQL",
-                Settings(data_dir=postgres_dir, database_url=url),
-                arguments.reports,
-                arguments.repeat_share,
-            )
-        finally:
-            drop_postgresql(url)
+            settings = sqlite_settings(Path(directory))
+            measure("SQLite", settings, arguments.reports, arguments.repeat_share)
+        with postgresql_settings(Path(directory)) as postgresql:
+            if postgresql is not None:
+                measure("PostgreSQL", postgresql, arguments.reports, arguments.repeat_share)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ With both databases it ends with a side-by-side table and the ratio PostgreSQL /
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import tempfile
 import time
@@ -57,7 +56,7 @@ from fraudlink.reports.models import Report, ReportSource
 from fraudlink.reports.service import RoutingPolicy
 from fraudlink.reports.vocabulary import Channel, FraudType, PaymentMethod
 from fraudlink.settings import Settings
-from scratch_databases import drop_postgresql, fresh_postgresql
+from scratch_databases import postgresql_settings, sqlite_settings
 
 REPORTS = 300
 SENDS = 1000
@@ -414,23 +413,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100_000, help="requests in the table")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fraudlink-bench-") as directory:
-        sqlite_dir = Path(directory) / "sqlite"
-        sqlite_dir.mkdir()
-        sqlite = measure("SQLite", Settings(data_dir=sqlite_dir), arguments.requests)
-        server = os.environ.get("FRAUDLINK_BENCH_DATABASE_URL")
-        if not server:
-            return
-        url = fresh_postgresql(server)
-        postgres_dir = Path(directory) / "postgresql"
-        postgres_dir.mkdir()
-        try:
-            postgresql = measure(
-                "PostgreSQL",
-                Settings(data_dir=postgres_dir, database_url=url),
-                arguments.requests,
-            )
-        finally:
-            drop_postgresql(url)
+        sqlite = measure("SQLite", sqlite_settings(Path(directory)), arguments.requests)
+        with postgresql_settings(Path(directory)) as settings:
+            if settings is None:
+                return
+            postgresql = measure("PostgreSQL", settings, arguments.requests)
     side_by_side(sqlite, postgresql)
 
 
