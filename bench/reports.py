@@ -4,7 +4,8 @@ Run with ``.venv/bin/python bench/reports.py`` (``--reports N`` for a smaller im
 a fresh installation in a temporary directory, so it touches no data of yours:
 
 1. bulk import: N demo-like reports (100,000 by default; the target is under 60 s on SQLite)
-   written to a JSON Lines file and imported as ``fraudlink reports import`` does;
+   written to a JSON Lines file and imported as ``fraudlink reports import`` does, with its
+   default number of worker processes and, side by side, with one;
 2. the API: ``POST /v1/reports`` against a real ``fraudlink serve`` on loopback, one client and
    four clients, beside the same server's bare ``GET /health`` (the ratio is the figure);
 3. the classifier's accuracy per fraud type (bench/classifier.py).
@@ -43,7 +44,7 @@ CLIENTS = 4
 FRAUDLINK = Path(sys.executable).parent / "fraudlink"
 
 
-def bulk_import(data_dir: Path, count: int) -> None:
+def bulk_import(data_dir: Path, count: int, workers: int) -> float:
     data_dir.mkdir(parents=True)
     settings = Settings(data_dir=data_dir)
     upgrade(settings.resolved_database_url)
@@ -62,12 +63,14 @@ def bulk_import(data_dir: Path, count: int) -> None:
         actor=Actor(name="cli:bench"),
         policy=RoutingPolicy.from_settings(settings),
         language="en",
+        workers=workers,
     )
     seconds = time.perf_counter() - started
     database.dispose()
-    print(f"\nbulk import on SQLite: {summary.imported:,} reports in {seconds:.1f} s")
+    print(f"\nbulk import on SQLite, {workers} worker(s): {summary.imported:,} reports")
     rate = summary.imported / seconds
-    print(f"  {rate:,.0f} reports/s, {len(summary.bad)} rejected (target: 100,000 in < 60 s)")
+    print(f"  {seconds:.1f} s, {rate:,.0f} reports/s, {len(summary.bad)} rejected")
+    return seconds
 
 
 def _free_port() -> int:
@@ -151,7 +154,11 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=100_000, help="reports to bulk import")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fraudlink-bench-") as directory:
-        bulk_import(Path(directory) / "import", arguments.reports)
+        workers = importing.default_workers()
+        parallel = bulk_import(Path(directory) / "import", arguments.reports, workers)
+        alone = bulk_import(Path(directory) / "import-alone", arguments.reports, 1)
+        print(f"  {workers} workers are {alone / parallel:.2f}x as fast as one")
+        print("  (target: 100,000 reports in under 60 s)")
         api(Path(directory) / "api")
     classifier.main()
 

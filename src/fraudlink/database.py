@@ -191,16 +191,19 @@ def insert_for(session: Session) -> Callable[[Any], Any]:
     return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def among(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
+def among(
+    session: Session, column: Any, values: Sequence[str] | Sequence[int]
+) -> ColumnElement[bool]:
     """``column IN values``, the values bound as one array (PostgreSQL) or JSON list (SQLite).
 
     A batch of ten thousand bound one by one costs SQLAlchemy more than the indexed search
     itself, and could pass an engine's limit of parameters.
     """
     if session.get_bind().dialect.name == "postgresql":
+        element = BigInteger() if values and isinstance(values[0], int) else String()
         return cast(
             "ColumnElement[bool]",
-            column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(String))),
+            column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(element))),
         )
     listed = func.json_each(json.dumps(list(values))).table_valued("value")
     return cast("ColumnElement[bool]", column.in_(select(listed.c.value)))

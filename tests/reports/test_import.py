@@ -5,19 +5,21 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from fraudlink.audit.models import AuditEntry
+from fraudlink.audit.service import Actor
 from fraudlink.cli import app as cli_app
 from fraudlink.database import Database
-from fraudlink.reports.importing import BATCH_SIZE
+from fraudlink.reports import importing, service
 from fraudlink.reports.models import Report, ReportSource
 from fraudlink.settings import Settings
 from tests.reports.partnership import (
@@ -288,12 +290,23 @@ def test_mistakes_get_one_clear_line_and_write_nothing(
     assert count_rows(database) == before
 
 
+BATCH_SIZE: Final = 1000
 BAD_ROWS: Final = 1000
 GOOD_ROWS: Final = BATCH_SIZE + 500  # more than one batch of good rows
 
 
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of a thousand rows: files of a few batches, and still quick to import."""
+    monkeypatch.setattr(importing, "BATCH_SIZE", BATCH_SIZE)
+
+
+@pytest.mark.usefixtures("small_batches")
 def test_a_thousand_bad_rows_among_good_ones_leave_only_the_good_ones(
-    settings: Settings, partnership: Partnership, database: Database, tmp_path: Path
+    settings: Settings,
+    partnership: Partnership,
+    database: Database,
+    tmp_path: Path,
 ) -> None:
     total = BAD_ROWS + GOOD_ROWS
     # Every fifth row is bad, the rest good: bad rows sit between good ones in every batch.
@@ -331,6 +344,86 @@ def test_a_thousand_bad_rows_among_good_ones_leave_only_the_good_ones(
         BAD_ROWS,
     )
     assert count_rows(database) == counts
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_workers_import_every_row_once_and_list_bad_rows_in_file_order(
+    settings: Settings,
+    partnership: Partnership,
+    database: Database,
+    tmp_path: Path,
+) -> None:
+    total = 2 * BATCH_SIZE + 300
+    bad = set(range(7, total, 97))
+    rows = [
+        row(number, beneficiary=BAD_IBAN if number in bad else iban("INGB", number))
+        for number in range(total)
+    ]
+    # Rows repeated in a later batch, which another worker takes: present, as with one process.
+    in_file = [*rows[: BATCH_SIZE + 10], rows[3], rows[BATCH_SIZE + 5], *rows[BATCH_SIZE + 10 :]]
+    path = write_csv(tmp_path / "big.csv", in_file)
+
+    code, summary = import_json(path, "--partner", HELPDESK, "--workers", "2")
+
+    good = total - len(bad)
+    assert code == 1
+    assert (summary["imported"], summary["already_present"]) == (good, 2)
+    assert [item["line"] for item in summary["bad"]] == [
+        position + 2
+        for position, item in enumerate(in_file)
+        if item["beneficiary_iban"] == BAD_IBAN
+    ]
+    counts = count_rows(database)
+    assert counts["reports"] == counts["report_payments"] == good
+    with database.read_only() as session:
+        references = session.scalars(select(Report.reference)).all()
+        imported = set(session.scalars(select(Report.external_id)))
+        batches = session.scalar(select(func.count()).where(AuditEntry.action == "report.import"))
+    assert len(set(references)) == good
+    assert imported == {f"row-{number:05d}" for number in range(total) if number not in bad}
+    assert batches == 3
+
+    code, again = import_json(path, "--partner", HELPDESK, "--workers", "2")
+    assert (code, again["imported"], again["already_present"]) == (1, 0, good + 2)
+    assert count_rows(database) == counts
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_a_batch_failing_in_a_worker_stops_the_import_and_leaves_none_of_itself(
+    settings: Settings,
+    partnership: Partnership,
+    database: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = service.store
+
+    def failing_store(session: Session, prepared: Sequence[Any], **options: Any) -> list[int]:
+        if any(report.row["external_id"] == "row-01500" for report in prepared):
+            raise RuntimeError("disk full")
+        return store(session, prepared, **options)
+
+    # Worker processes are forked, so they inherit the patched function.
+    monkeypatch.setattr(service, "store", failing_store)
+    path = write_csv(tmp_path / "three.csv", [row(number) for number in range(3 * BATCH_SIZE)])
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        importing.import_rows(
+            database,
+            importing.read_rows(path),
+            partner_id=None,
+            actor=Actor(name="test"),
+            policy=service.RoutingPolicy.from_settings(settings),
+            language="en",
+            workers=2,
+        )
+
+    with database.read_only() as session:
+        imported = set(session.scalars(select(Report.external_id)))
+    assert {f"row-{number:05d}" for number in range(BATCH_SIZE)} <= imported
+    assert not imported & {f"row-{number:05d}" for number in range(BATCH_SIZE, 2 * BATCH_SIZE)}
+    counts = count_rows(database)
+    assert counts["reports"] == counts["report_payments"] == counts["report_identifiers"]
 
 
 def test_bad_rows_are_listed_on_standard_error_with_line_and_reason(

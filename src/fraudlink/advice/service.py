@@ -228,9 +228,13 @@ class StepRule:
         return (self.urgency.rank, self.priority, self.position)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RuleBook:
-    """A loaded, validated rules file."""
+    """A loaded, validated rules file.
+
+    Compared and hashed as an object (``eq=False``): ``_plan``'s cache hashes its rule book on
+    every call, and hashing all steps and conditions cost more than the plan itself.
+    """
 
     version: str
     steps: tuple[StepRule, ...]

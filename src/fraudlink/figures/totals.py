@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from fraudlink.audit import service as audit_service
 from fraudlink.audit.service import Actor
-from fraudlink.database import insert_for
+from fraudlink.database import insert_for, table_of
 from fraudlink.figures.models import (
     ALL,
     GROUPINGS,
@@ -52,15 +52,17 @@ def count_reports(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
             cell[0] += 1
             cell[1] += row["total_loss_cents"]
     accounts = Counter(row["victim_iban_token"] for row in rows if row["victim_iban_token"])
+    # Core tables rather than the models: the same statement without the ORM's work per row.
     dialect_insert = insert_for(session)
     if cells:
-        statement = dialect_insert(MonthlyCell)
+        table = table_of(MonthlyCell)
+        statement = dialect_insert(table)
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["month", *GROUPS],
                 set_={
-                    "reports": MonthlyCell.reports + statement.excluded.reports,
-                    "damage_cents": MonthlyCell.damage_cents + statement.excluded.damage_cents,
+                    "reports": table.c.reports + statement.excluded.reports,
+                    "damage_cents": table.c.damage_cents + statement.excluded.damage_cents,
                 },
             ),
             [
@@ -74,11 +76,12 @@ def count_reports(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
             ],
         )
     if accounts:
-        statement = dialect_insert(VictimAccount)
+        table = table_of(VictimAccount)
+        statement = dialect_insert(table)
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["token"],
-                set_={"reports": VictimAccount.reports + statement.excluded.reports},
+                set_={"reports": table.c.reports + statement.excluded.reports},
             ),
             [{"token": token, "reports": count} for token, count in sorted(accounts.items())],
         )

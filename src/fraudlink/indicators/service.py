@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -41,7 +41,7 @@ from fraudlink.access.service import Principal
 from fraudlink.audit import service as audit_service
 from fraudlink.audit.service import Actor, Event
 from fraudlink.crypto import FieldCipher
-from fraudlink.database import insert_for, table_of, utcnow
+from fraudlink.database import among, insert_for, table_of, utcnow
 from fraudlink.errors import Conflict, InvalidInput, NotFound
 from fraudlink.identifiers import Identifier, IdentifierKind, parse
 from fraudlink.indicators.models import (
@@ -122,21 +122,19 @@ def _static_warning_list() -> frozenset[tuple[str, str]]:
     )
 
 
-def is_warning_listed(identifier: Identifier, partner_domains: Iterable[str]) -> bool:
+def is_warning_listed(identifier: Identifier, partner_domains: Collection[str]) -> bool:
     """Whether a value is known-benign: never listed as fraud, however often it is named."""
-    if (identifier.kind, identifier.normalized) in _static_warning_list():
+    listed = _static_warning_list()
+    if (identifier.kind, identifier.normalized) in listed:
         return True
     domain = identifier.details.get("registrable_domain")
     if domain is None:
         return False
-    if identifier.kind is IdentifierKind.EMAIL:
-        # A mailbox at a large provider (gmail.com) is the fraudster's own: only a partner's
-        # own domain makes an address benign.
-        return str(domain) in set(partner_domains)
-    benign = set(partner_domains) | {
-        value for kind, value in _static_warning_list() if kind is IdentifierKind.DOMAIN
-    }
-    return str(domain) in benign
+    if str(domain) in partner_domains:
+        return True
+    # A mailbox at a large provider (gmail.com) is the fraudster's own: only a partner's own
+    # domain makes an address benign.
+    return identifier.kind is not IdentifierKind.EMAIL and (IdentifierKind.DOMAIN, domain) in listed
 
 
 def _take_changes(session: Session, count: int) -> int:
@@ -166,7 +164,6 @@ def record_reports(session: Session, evidence: Sequence[ReportEvidence], *, poli
         return
     now = utcnow()
     ids = _ensure_indicators(session, named.values(), now=now)
-    _revive_expired(session, named.values())
     session.execute(
         insert(table_of(IndicatorReport)),
         [
@@ -183,30 +180,32 @@ def record_reports(session: Session, evidence: Sequence[ReportEvidence], *, poli
     refresh(session, list(ids.values()), policy=policy, now=now)
 
 
-def _revive_expired(session: Session, named: Iterable[Named]) -> None:
-    """New evidence brings an expired indicator back, with its value (erased at expiry)."""
-    rows = [{"named_token": item.token, "named_value": item.value} for item in named]
-    if not rows:
-        return
-    table = table_of(Indicator)
-    session.execute(
-        update(table)
-        .where(table.c.token == bindparam("named_token"), table.c.status == IndicatorStatus.EXPIRED)
-        .values(status=IndicatorStatus.ACTIVE, value=bindparam("named_value")),
-        rows,
-    )
-
-
 def _ensure_indicators(
     session: Session, named: Iterable[Named], *, now: datetime
 ) -> dict[str, int]:
-    """The ids of these indicators, inserting the ones that are new."""
+    """The ids of these indicators, inserting the ones that are new.
+
+    New evidence brings an expired indicator back, with its value (erased at expiry).
+    """
     wanted = {item.token: item for item in named}
-    existing = dict(
+    existing: dict[str, int] = {}
+    expired: list[Named] = []
+    for token, indicator_id, status in session.execute(
+        select(Indicator.token, Indicator.id, Indicator.status).where(
+            among(session, Indicator.token, list(wanted))
+        )
+    ):
+        existing[token] = indicator_id
+        if status is IndicatorStatus.EXPIRED:
+            expired.append(wanted[token])
+    if expired:
+        table = table_of(Indicator)
         session.execute(
-            select(Indicator.token, Indicator.id).where(Indicator.token.in_(list(wanted)))
-        ).all()
-    )
+            update(table)
+            .where(table.c.token == bindparam("named_token"))
+            .values(status=IndicatorStatus.ACTIVE, value=bindparam("named_value")),
+            [{"named_token": item.token, "named_value": item.value} for item in expired],
+        )
     fresh = [item for token, item in wanted.items() if token not in existing]
     if fresh:
         session.execute(
@@ -234,7 +233,7 @@ def _ensure_indicators(
         existing |= dict(
             session.execute(
                 select(Indicator.token, Indicator.id).where(
-                    Indicator.token.in_([item.token for item in fresh])
+                    among(session, Indicator.token, [item.token for item in fresh])
                 )
             ).all()
         )
@@ -261,7 +260,7 @@ def refresh(
         return
     now = now or utcnow()
     tallies: dict[int, _Tally] = defaultdict(_Tally)
-    evidence = IndicatorReport.indicator_id.in_(indicator_ids)
+    evidence = among(session, IndicatorReport.indicator_id, indicator_ids)
     for indicator_id, count, first, last in session.execute(
         select(
             IndicatorReport.indicator_id,
@@ -287,7 +286,9 @@ def refresh(
     first_change = _take_changes(session, len(indicator_ids))
     statuses = dict(
         session.execute(
-            select(Indicator.id, Indicator.status).where(Indicator.id.in_(indicator_ids))
+            select(Indicator.id, Indicator.status).where(
+                among(session, Indicator.id, indicator_ids)
+            )
         ).all()
     )
     for indicator_id in _reopened(session, indicator_ids, policy):
@@ -342,7 +343,7 @@ def _reopened(session: Session, indicator_ids: Sequence[int], policy: Policy) ->
             select(IndicatorReport.indicator_id)
             .join(Indicator, Indicator.id == IndicatorReport.indicator_id)
             .where(
-                IndicatorReport.indicator_id.in_(indicator_ids),
+                among(session, IndicatorReport.indicator_id, indicator_ids),
                 Indicator.status == IndicatorStatus.CLEARED,
                 IndicatorReport.reported_at > Indicator.cleared_at,
             )
@@ -363,7 +364,7 @@ def _tally_submissions(
             Submission.confirmed,
             Submission.fraud_type,
             Submission.submitted_at,
-        ).where(Submission.indicator_id.in_(indicator_ids))
+        ).where(among(session, Submission.indicator_id, indicator_ids))
     ):
         tally = tallies[indicator_id]
         tally.partners.add(partner_id)
@@ -384,7 +385,8 @@ def _tally_sightings(
     for indicator_id, last in session.execute(
         select(Sighting.indicator_id, func.max(Sighting.seen_at))
         .where(
-            Sighting.indicator_id.in_(indicator_ids), Sighting.kind != SightingKind.FALSE_POSITIVE
+            among(session, Sighting.indicator_id, indicator_ids),
+            Sighting.kind != SightingKind.FALSE_POSITIVE,
         )
         .group_by(Sighting.indicator_id)
     ):
@@ -394,7 +396,8 @@ def _tally_sightings(
     for indicator_id, partners in session.execute(
         select(Sighting.indicator_id, func.count(Sighting.partner_id.distinct()))
         .where(
-            Sighting.indicator_id.in_(indicator_ids), Sighting.kind == SightingKind.FALSE_POSITIVE
+            among(session, Sighting.indicator_id, indicator_ids),
+            Sighting.kind == SightingKind.FALSE_POSITIVE,
         )
         .group_by(Sighting.indicator_id)
     ):
@@ -499,7 +502,6 @@ def submit(
     }
     known = set(session.scalars(select(Indicator.token).where(Indicator.token.in_(list(named)))))
     ids = _ensure_indicators(session, [item for _, item in named.values()], now=now)
-    _revive_expired(session, [item for _, item in named.values()])
     for token, (listing, _) in named.items():
         indicator = session.get_one(Indicator, ids[token])
         # A new indicator takes its first listing's marking; later listings only tighten it.

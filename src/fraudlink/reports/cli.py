@@ -28,6 +28,10 @@ def import_file(
         str | None, typer.Option(help="The reporting point the reports came from.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes importing at once [default: the cores, at most 4]."),
+    ] = None,
 ) -> None:
     """Import reports: good rows are imported, bad rows listed; a re-run imports nothing twice.
 
@@ -43,6 +47,9 @@ def import_file(
         fail("reports.import_partner_not_reporting_point", partner=source.name)
     partner_id = source.id if source else None
     rows = list(importing.read_rows(file))
+    # A file of one batch is not worth starting processes for.
+    batches = -(-len(rows) // importing.BATCH_SIZE)
+    workers = min(workers or importing.default_workers(), max(batches, 1))
     language = terminal_language()
     with progress_bar(quiet=as_json) as progress:
         task = progress.add_task(file.name, total=len(rows))
@@ -54,6 +61,7 @@ def import_file(
             policy=service.RoutingPolicy.from_settings(settings),
             language=language,
             progress=lambda done: progress.advance(task, done),
+            workers=workers,
         )
     if as_json:
         print_json(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))

@@ -1,9 +1,10 @@
 """Report once: take a victim's report, tell every partner that must act, and give a plan.
 
-Every way in (the public page, the API, the bulk import) goes through the same two stages:
-``prepare`` turns a validated ``ReportIn`` into rows (pseudonymised, encrypted, routed, with
-its advice) without writing anything, and ``store`` writes a batch of prepared reports in one
-go. A single report is a batch of one, so the import and the API cannot drift apart.
+Every way in (the public page, the API, the bulk import) goes through the same three stages:
+``prepare`` turns a validated ``ReportIn`` into rows (pseudonymised, routed, with its advice)
+without touching the database; ``PreparedReport.number`` gives it its reference and encrypts
+what is encrypted under it; ``store`` writes a batch of numbered reports in one go. A single
+report is a batch of one, so the import and the API cannot drift apart.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -97,7 +98,11 @@ class Intake:
 
 @dataclass
 class PreparedReport:
-    """One report as rows, ready to insert; ``row`` lacks only the database id."""
+    """One report as rows; once numbered, ``row`` lacks only the database id.
+
+    Numbering is apart from preparing because reference numbers are handed out under a lock:
+    the bulk import prepares a batch while another batch holds it.
+    """
 
     row: dict[str, Any]
     payments: list[dict[str, Any]]
@@ -105,11 +110,24 @@ class PreparedReport:
     recipients: dict[int, list[RoutingReason]]
     advice: list[str]
     named: list[indicator_service.Named]
-    events: list[Event] = field(default_factory=list)
+    event: Event
+    # Column (without "_encrypted") → the text encrypted into it once the reference is known.
+    sealed: dict[str, str | None]
 
     @property
     def reference(self) -> str:
         return str(self.row["reference"])
+
+    def number(self, reference: str, cipher: FieldCipher) -> None:
+        """Give the report its reference, and encrypt its sealed columns under it."""
+        self.row["reference"] = reference
+        for column, text in self.sealed.items():
+            self.row[f"{column}_encrypted"] = (
+                None
+                if text is None
+                else cipher.encrypt(text, context=_sealed_as(reference, column))
+            )
+        self.event = replace(self.event, subject_id=reference)
 
 
 def follow_up_token(key: bytes, reference: str) -> str:
@@ -228,13 +246,13 @@ def prepare(
     report: ReportIn,
     *,
     intake: Intake,
-    reference: str,
     source: ReportSource,
     partner_id: int | None,
     idempotency_key: str | None,
     actor: Actor,
 ) -> PreparedReport:
-    """Everything that will be stored for ``report``, computed without touching the database."""
+    """Everything that will be stored for ``report`` but its reference, computed without
+    touching the database."""
     suggested = report.fraud_type is None
     if suggested:
         suggestion = classify(report.narrative or "", report.channel)
@@ -243,7 +261,6 @@ def prepare(
     token = intake.pseudonymiser.token
     victim_iban = report.victim_iban
     row: dict[str, Any] = {
-        "reference": reference,
         "source": source,
         "reporting_partner_id": partner_id,
         "external_id": report.external_id,
@@ -262,16 +279,6 @@ def prepare(
         "contact_consent": report.contact_consent,
         "victim_bank_code": victim_iban.details["bank_code"] if victim_iban else None,
         "victim_iban_token": token(victim_iban) if victim_iban else None,
-        "victim_iban_encrypted": intake.cipher.encrypt(
-            victim_iban.normalized, context=_sealed_as(reference, "victim_iban")
-        )
-        if victim_iban
-        else None,
-        "narrative_encrypted": intake.cipher.encrypt(
-            report.narrative, context=_sealed_as(reference, "narrative")
-        )
-        if report.narrative
-        else None,
         "usernames": [item.value for item in report.identifiers if item.parsed is None],
         "total_loss_cents": _total_loss(report),
         "advice_rules_version": advice_service.rules_version(),
@@ -311,16 +318,19 @@ def prepare(
         actor=actor,
         action="report.create",
         subject_type="report",
-        subject_id=reference,
         details={
             "source": source.value,
             "fraud_type": report.fraud_type.value,
             "recipients": sorted(intake.directory.names[partner] for partner in recipients),
         },
     )
+    sealed = {
+        "victim_iban": victim_iban.normalized if victim_iban else None,
+        "narrative": report.narrative or None,
+    }
     named = _named(report, intake)
     return PreparedReport(
-        row, payments, identifiers, recipients, [step.id for step in plan], named, [event]
+        row, payments, identifiers, recipients, [step.id for step in plan], named, event, sealed
     )
 
 
@@ -358,7 +368,7 @@ def store(
     now: datetime,
     evidence: indicator_service.Policy,
 ) -> list[int]:
-    """Insert a batch of prepared reports with a handful of multi-row statements."""
+    """Insert a batch of numbered reports with a handful of multi-row statements."""
     if not prepared:
         return []
     # Plain multi-row INSERTs (executemany) and one query for the new ids: several times faster
@@ -407,7 +417,7 @@ def store(
         ],
         policy=evidence,
     )
-    audit_service.record_many(session, [event for report in prepared for event in report.events])
+    audit_service.record_many(session, [report.event for report in prepared])
     return ids
 
 
@@ -439,12 +449,12 @@ def submit(
     prepared = prepare(
         report,
         intake=intake,
-        reference=reference,
         source=source,
         partner_id=partner_id,
         idempotency_key=key,
         actor=actor,
     )
+    prepared.number(reference, intake.cipher)
     [report_id] = store(session, [prepared], now=intake.now, evidence=policy.evidence)
     return Submission(get(session, report_id=report_id), created=True)
 
