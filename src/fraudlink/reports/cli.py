@@ -30,7 +30,7 @@ def import_file(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, help="Processes importing at once [default: the cores, at most 4]."),
+        typer.Option(min=1, help="Processes importing at once (default: the cores, at most 4)."),
     ] = None,
 ) -> None:
     """Import reports: good rows are imported, bad rows listed; a re-run imports nothing twice.
