@@ -134,7 +134,10 @@ def is_warning_listed(identifier: Identifier, partner_domains: Collection[str]) 
         return True
     # A mailbox at a large provider (gmail.com) is the fraudster's own: only a partner's own
     # domain makes an address benign.
-    return identifier.kind is not IdentifierKind.EMAIL and (IdentifierKind.DOMAIN, domain) in listed
+    return (
+        identifier.kind is not IdentifierKind.EMAIL
+        and (IdentifierKind.DOMAIN, str(domain)) in listed
+    )
 
 
 def _take_changes(session: Session, count: int) -> int:

@@ -201,19 +201,17 @@ def directory(session: Session) -> Directory:
 
 
 def _read_directory(session: Session) -> Directory:
-    partners = list_all(session)
+    # Plain rows, not partner objects with their holdings: this runs for every report taken in.
+    partners = session.execute(select(Partner.id, Partner.name, Partner.type)).all()
+    bank_codes = session.execute(
+        select(PartnerBankCode.country_code, PartnerBankCode.bank_code, PartnerBankCode.partner_id)
+    ).all()
+    ranges = session.execute(select(PartnerNumberRange.prefix, PartnerNumberRange.partner_id))
+    domains = session.execute(select(PartnerDomain.domain, PartnerDomain.partner_id))
     return Directory(
-        names={partner.id: partner.name for partner in partners},
-        types={partner.id: partner.type for partner in partners},
-        by_bank_code={
-            (code.country_code, code.bank_code): partner.id
-            for partner in partners
-            for code in partner.bank_codes
-        },
-        by_number_prefix={
-            number_range.prefix: partner.id
-            for partner in partners
-            for number_range in partner.number_ranges
-        },
-        by_domain={owned.domain: partner.id for partner in partners for owned in partner.domains},
+        names={partner_id: name for partner_id, name, _ in partners},
+        types={partner_id: kind for partner_id, _, kind in partners},
+        by_bank_code={(country, code): partner_id for country, code, partner_id in bank_codes},
+        by_number_prefix=dict(ranges.all()),
+        by_domain=dict(domains.all()),
     )
