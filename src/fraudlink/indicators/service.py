@@ -127,17 +127,15 @@ def is_warning_listed(identifier: Identifier, partner_domains: Collection[str]) 
     listed = _static_warning_list()
     if (identifier.kind, identifier.normalized) in listed:
         return True
-    domain = identifier.details.get("registrable_domain")
-    if domain is None:
+    found = identifier.details.get("registrable_domain")
+    if found is None:
         return False
-    if str(domain) in partner_domains:
+    domain = str(found)
+    if domain in partner_domains:
         return True
     # A mailbox at a large provider (gmail.com) is the fraudster's own: only a partner's own
     # domain makes an address benign.
-    return (
-        identifier.kind is not IdentifierKind.EMAIL
-        and (IdentifierKind.DOMAIN, str(domain)) in listed
-    )
+    return identifier.kind is not IdentifierKind.EMAIL and (IdentifierKind.DOMAIN, domain) in listed
 
 
 def _take_changes(session: Session, count: int) -> int:

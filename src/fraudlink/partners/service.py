@@ -206,12 +206,12 @@ def _read_directory(session: Session) -> Directory:
     bank_codes = session.execute(
         select(PartnerBankCode.country_code, PartnerBankCode.bank_code, PartnerBankCode.partner_id)
     ).all()
-    ranges = session.execute(select(PartnerNumberRange.prefix, PartnerNumberRange.partner_id))
-    domains = session.execute(select(PartnerDomain.domain, PartnerDomain.partner_id))
+    ranges = session.execute(select(PartnerNumberRange.prefix, PartnerNumberRange.partner_id)).all()
+    domains = session.execute(select(PartnerDomain.domain, PartnerDomain.partner_id)).all()
     return Directory(
         names={partner_id: name for partner_id, name, _ in partners},
         types={partner_id: kind for partner_id, _, kind in partners},
         by_bank_code={(country, code): partner_id for country, code, partner_id in bank_codes},
-        by_number_prefix=dict(ranges.all()),
-        by_domain=dict(domains.all()),
+        by_number_prefix=dict(ranges),
+        by_domain=dict(domains),
     )
